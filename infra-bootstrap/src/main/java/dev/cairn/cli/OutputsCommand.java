@@ -1,0 +1,50 @@
+package dev.cairn.cli;
+
+import dev.cairn.reconciler.manifest.Json;
+import dev.cairn.reconciler.run.Redactor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "outputs", description = "The outputs of each applied stage of an infrastructure. Sensitive values are never shown.")
+final class OutputsCommand extends RepoCommand {
+    @Option(names = "--infra", required = true, paramLabel = "NAME", description = "The infrastructure.")
+    String infra;
+
+    @Option(names = "--stage", paramLabel = "STAGE", description = "Only this stage.")
+    String stage;
+
+    @Override
+    public Integer call() throws Exception {
+        var all = common.workspace(repo).outputs().all(infra);
+        var shown = new LinkedHashMap<String, Map<String, Object>>();
+        all.forEach((name, outputs) -> {
+            if (stage != null && !stage.equals(name)) return;
+            var values = new LinkedHashMap<String, Object>();
+            outputs.values().forEach((k, v) -> values.put(k, v.sensitive() ? Redactor.MASK : v.value()));
+            shown.put(name, values);
+        });
+        if (common.json()) {
+            printJson(shown);
+            return Cairn.OK;
+        }
+        if (shown.isEmpty()) {
+            err().println("No outputs for `" + infra + "`" + (stage == null ? "" : " stage `" + stage + "`") + ": nothing was applied yet.");
+            err().flush();
+            return Cairn.RUN_FAILED;
+        }
+        var t = terminal();
+        var compact = Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        for (var e : shown.entrySet()) {
+            out().println(t.bold(e.getKey()));
+            for (var o : e.getValue().entrySet()) {
+                var text = Redactor.MASK.equals(o.getValue()) ? t.dim(Redactor.MASK) : compact.writeValueAsString(o.getValue());
+                out().println("  " + o.getKey() + " = " + text);
+            }
+        }
+        out().flush();
+        return Cairn.OK;
+    }
+}

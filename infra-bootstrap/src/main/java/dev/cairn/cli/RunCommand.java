@@ -1,0 +1,78 @@
+package dev.cairn.cli;
+
+import dev.cairn.reconciler.run.Confirmation;
+import dev.cairn.reconciler.run.Reconciler;
+import dev.cairn.reconciler.run.Run;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.run.RunStatus;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/** plan, apply and destroy: run the stages of one infrastructure. */
+abstract class RunCommand extends RepoCommand {
+    @Option(names = "--infra", required = true, paramLabel = "NAME", description = "The infrastructure to reconcile.")
+    String infra;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "Stages run at once (default: cairn.yaml terraform.parallelism, else 4).")
+    Integer parallelism;
+
+    abstract RunAction action();
+
+    boolean autoApprove() {
+        return false;
+    }
+
+    @Override
+    public Integer call() {
+        var loaded = loadRepo();
+        var reconciler = reconciler(loaded);
+        var terminal = terminal();
+        var view = common.json() ? null : new ProgressView(out(), terminal);
+        var printer = new RunPrinter(common.json() ? err() : out(), terminal);
+        Confirmation confirmation = autoApprove() ? Confirmation.AUTO : planned -> {
+            printer.printPlan(planned);
+            boolean yes = ask(action() == RunAction.DESTROY
+                    ? "Destroy everything above in `" + infra + "`? There is no undo. Only 'yes' will be accepted: "
+                    : "Apply these changes to `" + infra + "`? Only 'yes' will be accepted: ");
+            if (yes && view != null) view.resume();
+            return yes;
+        };
+        int configured = loaded.config().terraform().parallelism() == null ? 4 : loaded.config().terraform().parallelism();
+        var options = new Reconciler.Options("cli:" + System.getProperty("user.name"), parallelism != null ? parallelism : configured,
+                action() == RunAction.PLAN ? null : confirmation, view);
+        Run run = switch (action()) {
+            case PLAN -> reconciler.plan(infra, options);
+            case APPLY -> reconciler.apply(infra, options);
+            case DESTROY -> reconciler.destroy(infra, options);
+        };
+        if (common.json()) {
+            printJson(run);
+        } else {
+            if (action() == RunAction.PLAN && run.status() == RunStatus.SUCCEEDED) printer.printPlan(run);
+            printer.printSummary(run, common.workspace(repo));
+        }
+        return run.status() == RunStatus.SUCCEEDED ? Cairn.OK : Cairn.RUN_FAILED;
+    }
+
+    private boolean ask(String question) {
+        var prompt = common.json() ? err() : out();
+        prompt.print(question);
+        prompt.flush();
+        try {
+            var line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (line == null) {
+                prompt.println();
+                prompt.println("No answer on standard input; pass --yes to run without asking.");
+                prompt.flush();
+                return false;
+            }
+            return line.trim().equals("yes");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

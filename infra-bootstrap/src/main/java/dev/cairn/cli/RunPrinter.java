@@ -1,0 +1,109 @@
+package dev.cairn.cli;
+
+import dev.cairn.reconciler.run.Run;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.run.RunStatus;
+import dev.cairn.reconciler.run.StageStatus;
+import dev.cairn.reconciler.run.Workspace;
+import dev.cairn.reconciler.terraform.PlanSummary;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.EnumMap;
+
+/** The plan a person confirms, and the closing summary of a run. */
+final class RunPrinter {
+    private final PrintWriter out;
+    private final Terminal terminal;
+
+    RunPrinter(PrintWriter out, Terminal terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    void printPlan(Run run) {
+        out.println();
+        int add = 0, change = 0, destroy = 0, deferred = 0;
+        for (var wave : run.waves()) {
+            for (var name : wave) {
+                var stage = run.stage(name);
+                if (stage.status() == StageStatus.DEFERRED) {
+                    deferred++;
+                    out.println(terminal.bold(name) + terminal.dim(": planned and applied after its upstream stages (inputs known after apply)"));
+                    continue;
+                }
+                var plan = stage.plan();
+                if (plan == null || !plan.hasChanges()) continue;
+                add += plan.add();
+                change += plan.change();
+                destroy += plan.destroy();
+                out.println(terminal.bold(name) + ": " + plan.describe());
+                for (var rc : plan.resources()) out.println("  " + symbol(rc.action()) + " " + rc.address());
+                for (var o : plan.outputChanges()) out.println("  " + terminal.dim("~ output." + o));
+            }
+        }
+        out.println();
+        out.println(terminal.bold("Plan:") + " " + add + " to add, " + change + " to change, " + destroy + " to destroy"
+                + (deferred > 0 ? ", " + deferred + " stage" + (deferred == 1 ? "" : "s") + " planned after upstream applies" : "") + ".");
+        out.flush();
+    }
+
+    void printSummary(Run run, Workspace workspace) {
+        var counts = new EnumMap<StageStatus, Integer>(StageStatus.class);
+        run.stages().values().forEach(s -> counts.merge(s.status(), 1, Integer::sum));
+        var took = run.finishedAt() == null ? "" : " in " + ProgressView.seconds(Duration.between(run.startedAt(), run.finishedAt()));
+        out.println();
+        for (var stage : run.stages().values()) {
+            if (stage.status() == StageStatus.FAILED) {
+                out.println(terminal.red("✗ " + stage.stage() + " failed:"));
+                stage.error().lines().forEach(l -> out.println("    " + l));
+                out.println(terminal.dim("    log: " + workspace.root().resolve(stage.log())));
+            }
+        }
+        var verb = switch (run.action()) {
+            case PLAN -> "Plan";
+            case APPLY -> "Apply";
+            case DESTROY -> "Destroy";
+        };
+        if (run.status() == RunStatus.SUCCEEDED) {
+            var parts = new StringBuilder();
+            append(parts, counts, StageStatus.APPLIED, "applied");
+            append(parts, counts, StageStatus.DESTROYED, "destroyed");
+            append(parts, counts, StageStatus.PLANNED, "with changes");
+            append(parts, counts, StageStatus.DEFERRED, "deferred");
+            append(parts, counts, StageStatus.NO_CHANGES, run.action() == RunAction.DESTROY ? "nothing to destroy" : "unchanged");
+            boolean nothing = counts.getOrDefault(StageStatus.APPLIED, 0) + counts.getOrDefault(StageStatus.PLANNED, 0)
+                    + counts.getOrDefault(StageStatus.DEFERRED, 0) + counts.getOrDefault(StageStatus.DESTROYED, 0) == 0;
+            out.println(terminal.green(verb + " complete") + ": " + run.stages().size() + " stages (" + parts + ")" + took + "."
+                    + (nothing && run.action() != RunAction.DESTROY ? " No changes. Infrastructure is up to date." : ""));
+        } else if (run.status() == RunStatus.CANCELLED) {
+            out.println(terminal.yellow(verb + " cancelled") + ": " + run.error() + ".");
+        } else {
+            var failed = counts.getOrDefault(StageStatus.FAILED, 0);
+            var skipped = counts.getOrDefault(StageStatus.SKIPPED, 0);
+            out.println(terminal.red(verb + " failed") + ": " + failed + " stage" + (failed == 1 ? "" : "s") + " failed, "
+                    + skipped + " skipped" + took + "." + (run.error() != null ? " " + run.error() : ""));
+            if (run.action() != RunAction.PLAN) {
+                out.println(terminal.dim("What applied is kept. Fix the cause and run the same command again: it resumes from the failed stage."));
+            }
+        }
+        out.flush();
+    }
+
+    private static void append(StringBuilder sb, EnumMap<StageStatus, Integer> counts, StageStatus status, String label) {
+        var n = counts.getOrDefault(status, 0);
+        if (n == 0) return;
+        if (!sb.isEmpty()) sb.append(", ");
+        sb.append(n).append(' ').append(label);
+    }
+
+    private String symbol(PlanSummary.Action action) {
+        return switch (action) {
+            case CREATE -> terminal.green("+");
+            case UPDATE -> terminal.yellow("~");
+            case DELETE -> terminal.red("-");
+            case REPLACE -> terminal.red("-/+");
+            case READ -> "<=";
+        };
+    }
+}

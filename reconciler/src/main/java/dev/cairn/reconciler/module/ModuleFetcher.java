@@ -1,0 +1,222 @@
+package dev.cairn.reconciler.module;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.reconciler.manifest.Json;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Puts a module's files into a stage work dir: copies a local or built-in folder, checks a git
+ * ref out of a cached bare clone (JGit, no git binary needed), or writes a wrapper root module
+ * around a registry module.
+ */
+public final class ModuleFetcher {
+    /** Files Cairn writes into the work dir itself; a module's own copies would clash. */
+    public static final Set<String> GENERATED = Set.of("cairn_backend.tf.json", "cairn_provider.tf.json",
+            "cairn.auto.tfvars.json", "cairn_outputs.tf.json");
+
+    private final Path gitCache;
+    private final BuiltinModules builtins;
+    private final Map<String, Object> urlLocks = new ConcurrentHashMap<>();
+    private final Set<String> fetchedThisProcess = ConcurrentHashMap.newKeySet();
+
+    public ModuleFetcher(Path gitCache, BuiltinModules builtins) {
+        this.gitCache = gitCache;
+        this.builtins = builtins;
+    }
+
+    /** Copies the module into {@code dest} (which holds only Terraform's own data afterwards besides the module). */
+    public void materialize(ModuleSource source, Path dest, Map<String, Object> inputs) {
+        try {
+            Files.createDirectories(dest);
+            clearModuleFiles(dest);
+            switch (source) {
+                case ModuleSource.Local local -> {
+                    if (!Files.isDirectory(local.dir())) throw new ModuleException("module folder " + local.dir() + " does not exist");
+                    copyTree(local.dir(), dest);
+                }
+                case ModuleSource.Builtin builtin -> {
+                    var dir = builtins.resolve(builtin.path());
+                    if (dir == null) throw new ModuleException("Cairn has no built-in module `cairn://" + builtin.path() + "`");
+                    copyTree(dir, dest);
+                }
+                case ModuleSource.Git git -> checkoutGit(git, dest);
+                case ModuleSource.Registry registry -> writeRegistryWrapper(registry, dest, inputs);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the module declares, for a source that can be read before Terraform runs. */
+    public ModuleInterface inspect(ModuleSource source) {
+        return switch (source) {
+            case ModuleSource.Local local -> Files.isDirectory(local.dir()) ? ModuleInterface.scan(local.dir()) : ModuleInterface.UNKNOWN;
+            case ModuleSource.Builtin builtin -> {
+                var dir = builtins.resolve(builtin.path());
+                yield dir == null ? ModuleInterface.UNKNOWN : ModuleInterface.scan(dir);
+            }
+            default -> ModuleInterface.UNKNOWN;
+        };
+    }
+
+    public boolean exists(ModuleSource source) {
+        return switch (source) {
+            case ModuleSource.Local local -> Files.isDirectory(local.dir());
+            case ModuleSource.Builtin builtin -> builtins.resolve(builtin.path()) != null;
+            default -> true;
+        };
+    }
+
+    /**
+     * For a registry wrapper, after {@code terraform init} downloaded the module: re-export every
+     * output of the inner module as an output of the stage.
+     */
+    public void exportRegistryOutputs(Path workDir) {
+        var modulesJson = workDir.resolve(".terraform/modules/modules.json");
+        if (!Files.exists(modulesJson)) return;
+        try {
+            var tree = Json.MAPPER.readTree(modulesJson.toFile());
+            for (var module : tree.path("Modules")) {
+                if (!"this".equals(module.path("Key").asText())) continue;
+                var dir = workDir.resolve(module.path("Dir").asText());
+                var outputs = Json.MAPPER.createObjectNode();
+                for (var name : ModuleInterface.scan(dir).outputs()) {
+                    outputs.putObject(name).put("value", "${module.this." + name + "}")
+                            .put("sensitive", SensitiveOutputs.isSensitive(dir, name));
+                }
+                var root = Json.MAPPER.createObjectNode();
+                root.set("output", outputs);
+                Files.writeString(workDir.resolve("cairn_outputs.tf.json"), Json.MAPPER.writeValueAsString(root));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeRegistryWrapper(ModuleSource.Registry registry, Path dest, Map<String, Object> inputs) throws IOException {
+        var root = Json.MAPPER.createObjectNode();
+        var variables = root.putObject("variable");
+        ObjectNode module = root.putObject("module").putObject("this");
+        module.put("source", registry.address());
+        if (registry.version() != null) module.put("version", registry.version());
+        for (var name : inputs.keySet()) {
+            variables.putObject(name);
+            module.put(name, "${var." + name + "}");
+        }
+        Files.writeString(dest.resolve("main.tf.json"), Json.MAPPER.writeValueAsString(root));
+    }
+
+    private void checkoutGit(ModuleSource.Git git, Path dest) throws IOException {
+        var cache = gitCache.resolve(sha1(git.url()));
+        synchronized (urlLocks.computeIfAbsent(git.url(), k -> new Object())) {
+            try {
+                if (!Files.isDirectory(cache.resolve("objects"))) {
+                    Files.createDirectories(cache.getParent());
+                    Git.cloneRepository().setURI(git.url()).setBare(true).setDirectory(cache.toFile())
+                            .setCloneAllBranches(true).call().close();
+                    fetchedThisProcess.add(git.url());
+                }
+                try (var repo = Git.open(cache.toFile())) {
+                    var ref = git.ref() == null ? "HEAD" : git.ref();
+                    var id = resolve(repo.getRepository(), ref);
+                    boolean isBranch = repo.getRepository().exactRef("refs/heads/" + ref) != null || ref.equals("HEAD");
+                    if ((id == null || isBranch) && fetchedThisProcess.add(git.url())) {
+                        repo.fetch().setRemote("origin").setRefSpecs(
+                                new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
+                        id = resolve(repo.getRepository(), ref);
+                    }
+                    if (id == null) {
+                        throw new ModuleException("ref `" + ref + "` not found in " + git.url());
+                    }
+                    extract(repo.getRepository(), id, git.subdir(), dest);
+                }
+            } catch (GitAPIException e) {
+                throw new ModuleException("cannot fetch " + git.url() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static ObjectId resolve(Repository repo, String ref) throws IOException {
+        for (var candidate : new String[]{"refs/heads/" + ref, "refs/tags/" + ref, ref}) {
+            var id = repo.resolve(candidate + "^{commit}");
+            if (id != null) return id;
+        }
+        return null;
+    }
+
+    private static void extract(Repository repo, ObjectId commit, String subdir, Path dest) throws IOException {
+        var prefix = subdir == null || subdir.isBlank() ? "" : subdir.replaceAll("^/+|/+$", "") + "/";
+        boolean found = prefix.isEmpty();
+        try (var walk = new RevWalk(repo); var tree = new TreeWalk(repo)) {
+            tree.addTree(walk.parseCommit(commit).getTree());
+            tree.setRecursive(true);
+            while (tree.next()) {
+                var path = tree.getPathString();
+                if (!path.startsWith(prefix)) continue;
+                found = true;
+                var target = dest.resolve(path.substring(prefix.length()));
+                Files.createDirectories(target.getParent());
+                Files.write(target, repo.open(tree.getObjectId(0)).getBytes());
+            }
+        }
+        if (!found) throw new ModuleException("folder `" + subdir + "` not found in the git module");
+    }
+
+    private static void clearModuleFiles(Path dest) throws IOException {
+        try (Stream<Path> entries = Files.list(dest)) {
+            for (var entry : entries.toList()) {
+                var name = entry.getFileName().toString();
+                if (name.equals(".terraform") || name.equals(".terraform.lock.hcl") || name.endsWith(".tfplan")) continue;
+                deleteTree(entry);
+            }
+        }
+    }
+
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (var p : walk.toList()) {
+                var rel = from.relativize(p).toString();
+                if (rel.isEmpty() || rel.startsWith(".terraform") || rel.contains("/.terraform")
+                        || rel.endsWith(".tfstate") || rel.endsWith(".tfstate.backup")) continue;
+                if (GENERATED.contains(rel)) continue;
+                var target = to.resolve(rel);
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.cairn.reconciler.module;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The declared variables and outputs of a Terraform module, read from its top-level {@code *.tf}
+ * files, and whether it needs the AWS provider. {@code known == false} means the module cannot be
+ * inspected before it is fetched (registry), so any name is accepted.
+ */
+public record ModuleInterface(boolean known, Set<String> variables, Set<String> outputs, boolean needsAws) {
+    private static final Pattern VARIABLE = Pattern.compile("(?m)^\\s*variable\\s+\"([^\"]+)\"");
+    private static final Pattern OUTPUT = Pattern.compile("(?m)^\\s*output\\s+\"([^\"]+)\"");
+    private static final Pattern AWS = Pattern.compile("hashicorp/aws|(?m)^\\s*(resource|data)\\s+\"aws_");
+
+    public static final ModuleInterface UNKNOWN = new ModuleInterface(false, Set.of(), Set.of(), false);
+
+    public static ModuleInterface scan(Path dir) {
+        var variables = new TreeSet<String>();
+        var outputs = new TreeSet<String>();
+        boolean aws = false;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (var file : files.filter(p -> p.getFileName().toString().endsWith(".tf")).toList()) {
+                var text = Files.readString(file);
+                VARIABLE.matcher(text).results().forEach(m -> variables.add(m.group(1)));
+                OUTPUT.matcher(text).results().forEach(m -> outputs.add(m.group(1)));
+                aws |= AWS.matcher(text).find();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ModuleInterface(true, variables, outputs, aws);
+    }
+
+    public boolean declaresVariable(String name) {
+        return !known || variables.contains(name);
+    }
+}

@@ -1,0 +1,420 @@
+package dev.cairn.reconciler.run;
+
+import dev.cairn.reconciler.diag.InvalidInputException;
+import dev.cairn.reconciler.graph.StageCatalog;
+import dev.cairn.reconciler.graph.Stages;
+import dev.cairn.reconciler.manifest.Infrastructure;
+import dev.cairn.reconciler.manifest.InfrastructureRepo;
+import dev.cairn.reconciler.manifest.Json;
+import dev.cairn.reconciler.module.BuiltinModules;
+import dev.cairn.reconciler.module.ModuleException;
+import dev.cairn.reconciler.module.ModuleFetcher;
+import dev.cairn.reconciler.module.ModuleInterface;
+import dev.cairn.reconciler.module.ModuleSource;
+import dev.cairn.reconciler.store.BlobStore;
+import dev.cairn.reconciler.store.LockStore;
+import dev.cairn.reconciler.store.OutputStore;
+import dev.cairn.reconciler.store.RunStore;
+import dev.cairn.reconciler.store.StageOutputs;
+import dev.cairn.reconciler.store.local.LocalBlobStore;
+import dev.cairn.reconciler.store.local.LocalLockStore;
+import dev.cairn.reconciler.template.TemplateEngine;
+import dev.cairn.reconciler.template.TemplateScope;
+import dev.cairn.reconciler.terraform.StageFailedException;
+import dev.cairn.reconciler.terraform.StageRunner;
+import dev.cairn.reconciler.terraform.TerraformBinary;
+import dev.cairn.reconciler.terraform.TerraformCli;
+import dev.cairn.reconciler.terraform.TerraformEnvironment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reconciles one infrastructure: plans every stage in DAG order (independent stages in
+ * parallel), asks for confirmation, applies the saved plans, and passes each stage's outputs to
+ * the stages after it. A failed stage stops what depends on it and keeps what was applied; the
+ * next run plans everything again, so it resumes where the last one stopped. Destroy walks the
+ * DAG backwards.
+ */
+public final class Reconciler {
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final InfrastructureRepo repo;
+    private final Workspace workspace;
+    private final StageCatalog catalog;
+    private final ModuleFetcher fetcher;
+    private final StageRunner runner;
+    private final TemplateEngine templates;
+    private final RunStore runs;
+    private final OutputStore outputs;
+    private final LockStore locks;
+    private final BlobStore blobs;
+
+    public record Options(String trigger, int parallelism, Confirmation confirmation, RunListener listener) {
+        public Options {
+            trigger = trigger == null ? "cli" : trigger;
+            parallelism = parallelism <= 0 ? 4 : parallelism;
+            listener = listener == null ? RunListener.NONE : listener;
+        }
+    }
+
+    public Reconciler(InfrastructureRepo repo, Workspace workspace, StageCatalog catalog, ModuleFetcher fetcher,
+                      StageRunner runner, TemplateEngine templates, RunStore runs, OutputStore outputs,
+                      LockStore locks, BlobStore blobs) {
+        this.repo = repo;
+        this.workspace = workspace;
+        this.catalog = catalog;
+        this.fetcher = fetcher;
+        this.runner = runner;
+        this.templates = templates;
+        this.runs = runs;
+        this.outputs = outputs;
+        this.locks = locks;
+        this.blobs = blobs;
+    }
+
+    /** Everything on this machine: local stores under {@code workspace}, the given terraform binary. */
+    public static Reconciler local(InfrastructureRepo repo, Workspace workspace, TerraformBinary terraform) {
+        var templates = new TemplateEngine();
+        var fetcher = new ModuleFetcher(workspace.gitCache(), BuiltinModules.discover());
+        var cli = new TerraformCli(terraform, TerraformEnvironment.create(workspace.root()));
+        return new Reconciler(repo, workspace, new StageCatalog(fetcher, templates), fetcher, new StageRunner(cli),
+                templates, workspace.runs(), workspace.outputs(), workspace.locks(), workspace.blobs());
+    }
+
+    public Run plan(String infrastructure, Options options) {
+        return execute(infrastructure, RunAction.PLAN, options);
+    }
+
+    public Run apply(String infrastructure, Options options) {
+        return execute(infrastructure, RunAction.APPLY, options);
+    }
+
+    public Run destroy(String infrastructure, Options options) {
+        return execute(infrastructure, RunAction.DESTROY, options);
+    }
+
+    public Stages stages(String infrastructure) {
+        var infra = infrastructure(infrastructure);
+        var built = catalog.build(repo, infra);
+        if (!built.diagnostics().isEmpty()) throw new InvalidInputException(built.diagnostics());
+        return built.stages();
+    }
+
+    private Infrastructure infrastructure(String name) {
+        return repo.infrastructure(name).orElseThrow(() -> new RunRefusedException("no infrastructure named `" + name
+                + "` in " + repo.root() + (repo.infrastructures().isEmpty() ? "" : " (there are: " + String.join(", ", repo.infrastructures().keySet()) + ")")));
+    }
+
+    private Run execute(String infrastructure, RunAction action, Options options) {
+        var stages = stages(infrastructure);
+        var infra = stages.infrastructure();
+        if (action == RunAction.DESTROY && "forbidden".equals(infra.spec().policy().destroy())) {
+            throw new RunRefusedException("policy forbids destroying `" + infrastructure + "` (spec.policy.destroy: forbidden)");
+        }
+        var runId = RUN_ID_TIME.format(Instant.now()) + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(3));
+        locks.acquire(infrastructure, new LockStore.LockOwner(runId, LocalLockStore.hostName(), ProcessHandle.current().pid(), Instant.now()));
+        var context = new RunContext(stages, runId, action, options);
+        try {
+            context.run();
+        } catch (RuntimeException e) {
+            context.finish(RunStatus.FAILED, context.redactor.apply(String.valueOf(e.getMessage())));
+        } finally {
+            context.closeLogs();
+            locks.release(infrastructure, runId);
+        }
+        return context.run;
+    }
+
+    /** The state of one run while it executes. */
+    private final class RunContext {
+        final Stages stages;
+        final Infrastructure infra;
+        final RunAction action;
+        final Options options;
+        final Redactor redactor = new Redactor();
+        final Map<String, Map<String, StageOutputs.Output>> current = new ConcurrentHashMap<>();
+        final Map<String, Writer> logs = new ConcurrentHashMap<>();
+        volatile Run run;
+
+        RunContext(Stages stages, String runId, RunAction action, Options options) {
+            this.stages = stages;
+            this.infra = stages.infrastructure();
+            this.action = action;
+            this.options = options;
+            var results = new LinkedHashMap<String, StageResult>();
+            for (var stage : stages.graph().topologicalOrder()) {
+                results.put(stage, StageResult.pending(stage).withLog(workspace.logKey(infra.name(), runId, stage)));
+            }
+            outputs.all(infra.name()).values().forEach(o -> o.values().values().forEach(v -> {
+                if (v.sensitive()) redactor.add(v.value());
+            }));
+            run = new Run(runId, infra.name(), action, RunStatus.RUNNING, options.trigger(), null, Instant.now(), null,
+                    stages.graph().waves(), results, null, 0);
+            runs.put(run);
+            options.listener().runStarted(run);
+        }
+
+        void run() {
+            var executor = new DagExecutor(options.parallelism());
+            boolean destroy = action == RunAction.DESTROY;
+            boolean ask = action != RunAction.PLAN && options.confirmation() != null && options.confirmation() != Confirmation.AUTO;
+            if (action == RunAction.PLAN || ask) {
+                executor.run(stages.graph(), destroy, stage -> plan(stage, destroy), this::skip);
+                if (action == RunAction.PLAN || anyFailed()) {
+                    finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
+                    return;
+                }
+                if (!anyWork()) {
+                    executor.run(stages.graph(), destroy, this::settle, this::skip);
+                    finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
+                    return;
+                }
+                options.listener().planned(run);
+                if (!options.confirmation().confirm(run)) {
+                    finish(RunStatus.CANCELLED, "not confirmed; nothing was " + (destroy ? "destroyed" : "applied"));
+                    return;
+                }
+                executor.run(stages.graph(), destroy, this::settle, this::skip);
+            } else {
+                executor.run(stages.graph(), destroy, stage -> plan(stage, destroy) && settle(stage), this::skip);
+            }
+            finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
+        }
+
+        /** Plans one stage; DEFERRED when an input depends on an upstream value known only after apply. */
+        boolean plan(String stage, boolean destroy) {
+            try {
+                update(result(stage).with(StageStatus.PLANNING));
+                if (destroy && outputs.get(infra.name(), stage).isEmpty()) {
+                    update(result(stage).withPlan(dev.cairn.reconciler.terraform.PlanSummary.EMPTY).with(StageStatus.NO_CHANGES));
+                    return true;
+                }
+                var dir = prepare(stage, destroy);
+                if (dir == null) {
+                    update(result(stage).with(StageStatus.DEFERRED));
+                    return true;
+                }
+                var log = log(stage);
+                runner.init(dir, log, redactor);
+                if (stages.get(stage).source() instanceof ModuleSource.Registry) fetcher.exportRegistryOutputs(dir);
+                var planned = runner.plan(dir, destroy, log, redactor);
+                planned.plannedOutputs().values().forEach(v -> {
+                    if (v.sensitive()) redactor.add(v.value());
+                });
+                if (!destroy) current.put(stage, planned.plannedOutputs());
+                var summary = planned.summary();
+                update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES));
+                return true;
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        /** Applies (or destroys) what was planned for the stage, and records its outputs. */
+        boolean settle(String stage) {
+            try {
+                var status = result(stage).status();
+                if (status == StageStatus.DEFERRED) {
+                    if (!plan(stage, action == RunAction.DESTROY)) return false;
+                    status = result(stage).status();
+                    if (status == StageStatus.DEFERRED) {
+                        return fail(stage, new StageFailedException("inputs still unknown after every upstream stage applied"));
+                    }
+                }
+                var dir = workspace.workDir(infra.name(), stage);
+                var log = log(stage);
+                if (action == RunAction.DESTROY) {
+                    if (status == StageStatus.PLANNED) {
+                        update(result(stage).with(StageStatus.DESTROYING));
+                        runner.apply(dir, log, redactor);
+                        outputs.delete(infra.name(), stage);
+                        update(result(stage).with(StageStatus.DESTROYED));
+                    } else if (outputs.get(infra.name(), stage).isPresent()) {
+                        outputs.delete(infra.name(), stage);
+                        update(result(stage).with(StageStatus.DESTROYED));
+                    }
+                    return true;
+                }
+                Map<String, StageOutputs.Output> values;
+                if (status == StageStatus.PLANNED) {
+                    update(result(stage).with(StageStatus.APPLYING));
+                    values = runner.apply(dir, log, redactor);
+                    store(stage, values);
+                    update(result(stage).with(StageStatus.APPLIED));
+                } else {
+                    values = runner.outputs(dir, log, redactor);
+                    store(stage, values);
+                }
+                return true;
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        private void store(String stage, Map<String, StageOutputs.Output> values) {
+            values.values().forEach(v -> {
+                if (v.sensitive()) redactor.add(v.value());
+            });
+            current.put(stage, values);
+            outputs.put(infra.name(), new StageOutputs(stage, run.id(), Instant.now(), values));
+        }
+
+        /**
+         * Renders the stage's work dir: module files, {@code cairn.auto.tfvars.json}, backend and
+         * provider config. Null when an input is not known yet.
+         */
+        private Path prepare(String stage, boolean destroy) {
+            var def = stages.get(stage);
+            var dir = workspace.workDir(infra.name(), stage);
+            boolean registry = def.source() instanceof ModuleSource.Registry;
+            if (!registry) {
+                fetcher.materialize(def.source(), dir, Map.of());
+                stages.interfaces().put(stage, ModuleInterface.scan(dir));
+            }
+            var scope = scope();
+            var vars = catalog.renderInputs(stages, stage, scope);
+            var backend = backendConfig(stage, scope);
+            if (scope.sawUnknown()) return null;
+            if (registry) fetcher.materialize(def.source(), dir, vars);
+            try {
+                write(dir.resolve("cairn.auto.tfvars.json"), Json.MAPPER.writeValueAsString(vars));
+                write(dir.resolve("cairn_backend.tf.json"), Json.MAPPER.writeValueAsString(backend));
+                var provider = infra.spec().provider();
+                var providerFile = dir.resolve("cairn_provider.tf.json");
+                if (provider.isAws() && (registry || ModuleInterface.scan(dir).needsAws())) {
+                    write(providerFile, Json.MAPPER.writeValueAsString(ProviderConfig.aws(infra)));
+                } else {
+                    Files.deleteIfExists(providerFile);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return dir;
+        }
+
+        private Map<String, Object> backendConfig(String stage, TemplateScope scope) {
+            var state = stages.stateConfig();
+            if (!"s3".equals(state.get("type")) || stage.equals("backend")) {
+                return Map.of("terraform", Map.of("backend", Map.of("local", Map.of(
+                        "path", workspace.localState(infra.name(), stage).toString()))));
+            }
+            @SuppressWarnings("unchecked")
+            var rendered = (Map<String, Object>) templates.render(state, scope);
+            return ProviderConfig.s3Backend(infra, rendered, stage);
+        }
+
+        private TemplateScope scope() {
+            var values = new LinkedHashMap<String, Map<String, Object>>();
+            outputs.all(infra.name()).forEach((stage, o) -> values.put(stage, o.plain()));
+            current.forEach((stage, o) -> {
+                var plain = new LinkedHashMap<String, Object>();
+                o.forEach((k, v) -> plain.put(k, v.value()));
+                values.put(stage, plain);
+            });
+            values.keySet().retainAll(stages.definitions().keySet());
+            var scope = StageCatalog.scope(infra, values);
+            for (var stage : stages.definitions().keySet()) {
+                var r = run.stage(stage);
+                if (r != null && r.status() == StageStatus.DEFERRED) scope.openStage(stage);
+                else if (!values.containsKey(stage)) scope.openStage(stage);
+            }
+            return scope;
+        }
+
+        private boolean anyFailed() {
+            return run.stages().values().stream().anyMatch(r -> r.status() == StageStatus.FAILED);
+        }
+
+        private boolean anyWork() {
+            return run.stages().values().stream().anyMatch(r -> r.status() == StageStatus.PLANNED || r.status() == StageStatus.DEFERRED);
+        }
+
+        private boolean fail(String stage, RuntimeException e) {
+            var message = switch (e) {
+                case StageFailedException s -> s.getMessage();
+                case ModuleException m -> m.getMessage();
+                case StageCatalog.StageInputException s -> s.getMessage() + (s.hint() == null ? "" : " (" + s.hint() + ")");
+                default -> e.getClass().getSimpleName() + ": " + e.getMessage();
+            };
+            var safe = redactor.apply(message);
+            try {
+                var log = log(stage);
+                synchronized (log) {
+                    log.write("# stage failed: " + safe + "\n");
+                    log.flush();
+                }
+            } catch (IOException ignored) {
+                // the log is best effort; the run record keeps the error
+            }
+            update(result(stage).failed(safe));
+            return false;
+        }
+
+        private void skip(String stage, String because) {
+            update(result(stage).skipped("skipped: `" + because + "` failed"));
+        }
+
+        private StageResult result(String stage) {
+            return run.stage(stage);
+        }
+
+        private synchronized void update(StageResult result) {
+            run = run.withStage(result);
+            runs.put(run);
+            options.listener().stageChanged(run, result);
+        }
+
+        synchronized void finish(RunStatus status, String message) {
+            run = run.finish(status, message);
+            runs.put(run);
+            options.listener().runFinished(run);
+        }
+
+        private Writer log(String stage) {
+            return logs.computeIfAbsent(stage, s -> {
+                try {
+                    var file = ((LocalBlobStore) blobs).resolve(workspace.logKey(infra.name(), run.id(), s));
+                    Files.createDirectories(file.getParent());
+                    return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        void closeLogs() {
+            logs.values().forEach(w -> {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // nothing more to write
+                }
+            });
+        }
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not POSIX
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.cairn.reconciler.run;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One reconcile of one infrastructure. Immutable: every change makes a new {@code Run} with the
+ * next {@code version}, which the stores use for conditional writes.
+ */
+public record Run(String id, String infrastructure, RunAction action, RunStatus status, String trigger,
+                  String revision, Instant startedAt, Instant finishedAt, List<List<String>> waves,
+                  Map<String, StageResult> stages, String error, long version) {
+
+    public Run withStage(StageResult result) {
+        var next = new LinkedHashMap<>(stages);
+        next.put(result.stage(), result);
+        return new Run(id, infrastructure, action, status, trigger, revision, startedAt, finishedAt, waves, next, error, version + 1);
+    }
+
+    public Run finish(RunStatus outcome, String message) {
+        return new Run(id, infrastructure, action, outcome, trigger, revision, startedAt, Instant.now(), waves, stages, message, version + 1);
+    }
+
+    public StageResult stage(String name) {
+        return stages.get(name);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.cairn.reconciler.terraform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.reconciler.manifest.Json;
+import dev.cairn.reconciler.store.StageOutputs;
+import dev.cairn.reconciler.template.Unknown;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Drives Terraform in one rendered stage work dir: init (skipped when nothing it depends on
+ * changed), plan to a saved plan file, show -json, apply of that saved plan, output -json.
+ * This is the piece the CodeBuild container runs too: it knows nothing of manifests or runs.
+ */
+public final class StageRunner {
+    public static final String PLAN_FILE = "cairn.tfplan";
+    private static final String INIT_MARKER = ".terraform/cairn-init.sha256";
+    /** Terraform's plugin cache is not safe for concurrent inits. */
+    private static final Object INIT_LOCK = new Object();
+
+    private final TerraformCli cli;
+
+    public StageRunner(TerraformCli cli) {
+        this.cli = cli;
+    }
+
+    /**
+     * @param plannedOutputs output values after the plan; values not known before apply are {@link Unknown#VALUE}
+     */
+    public record PlanResult(PlanSummary summary, Map<String, StageOutputs.Output> plannedOutputs) {
+    }
+
+    public void init(Path dir, Writer log, UnaryOperator<String> redact) {
+        var hash = initHash(dir);
+        var marker = dir.resolve(INIT_MARKER);
+        try {
+            if (Files.exists(marker) && Files.readString(marker).equals(hash)) return;
+            synchronized (INIT_LOCK) {
+                var result = cli.run(dir, log, redact, false, "init", "-input=false", "-no-color", "-reconfigure");
+                check(result, "terraform init");
+            }
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, hash);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public PlanResult plan(Path dir, boolean destroy, Writer log, UnaryOperator<String> redact) {
+        var args = new java.util.ArrayList<>(java.util.List.of("plan", "-input=false", "-no-color", "-lock-timeout=120s",
+                "-detailed-exitcode", "-out=" + PLAN_FILE));
+        if (destroy) args.add("-destroy");
+        var result = cli.run(dir, log, redact, false, args.toArray(String[]::new));
+        if (result.exitCode() != 0 && result.exitCode() != 2) throw failure("terraform plan", result);
+        var show = cli.run(dir, log, redact, true, "show", "-json", "-no-color", PLAN_FILE);
+        check(show, "terraform show");
+        try {
+            var plan = Json.MAPPER.readTree(show.stdout());
+            return new PlanResult(PlanSummary.parse(plan), plannedOutputs(plan));
+        } catch (IOException e) {
+            throw new StageFailedException("cannot read the plan JSON: " + e.getMessage());
+        }
+    }
+
+    public Map<String, StageOutputs.Output> apply(Path dir, Writer log, UnaryOperator<String> redact) {
+        var result = cli.run(dir, log, redact, false, "apply", "-input=false", "-no-color", "-lock-timeout=120s",
+                "-auto-approve", PLAN_FILE);
+        check(result, "terraform apply");
+        try {
+            Files.deleteIfExists(dir.resolve(PLAN_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return outputs(dir, log, redact);
+    }
+
+    public Map<String, StageOutputs.Output> outputs(Path dir, Writer log, UnaryOperator<String> redact) {
+        var result = cli.run(dir, log, redact, true, "output", "-json", "-no-color");
+        check(result, "terraform output");
+        try {
+            var out = new LinkedHashMap<String, StageOutputs.Output>();
+            var tree = Json.MAPPER.readTree(result.stdout().isBlank() ? "{}" : result.stdout());
+            tree.fields().forEachRemaining(e -> out.put(e.getKey(), new StageOutputs.Output(
+                    Json.MAPPER.convertValue(e.getValue().path("value"), Object.class), e.getValue().path("sensitive").asBoolean())));
+            return out;
+        } catch (IOException e) {
+            throw new StageFailedException("cannot read terraform output -json: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, StageOutputs.Output> plannedOutputs(JsonNode plan) {
+        var out = new LinkedHashMap<String, StageOutputs.Output>();
+        var changes = plan.path("output_changes");
+        plan.path("planned_values").path("outputs").fields().forEachRemaining(e -> {
+            var node = e.getValue();
+            boolean sensitive = node.path("sensitive").asBoolean();
+            boolean unknown = !node.has("value") || changes.path(e.getKey()).path("after_unknown").asBoolean(false);
+            out.put(e.getKey(), new StageOutputs.Output(unknown ? Unknown.VALUE
+                    : Json.MAPPER.convertValue(node.get("value"), Object.class), sensitive));
+        });
+        // outputs that are entirely unknown may be missing from planned_values
+        changes.fields().forEachRemaining(e -> {
+            if (!out.containsKey(e.getKey()) && e.getValue().path("after_unknown").asBoolean(false)) {
+                out.put(e.getKey(), new StageOutputs.Output(Unknown.VALUE, e.getValue().path("after_sensitive").asBoolean()));
+            }
+        });
+        return out;
+    }
+
+    private static void check(CommandResult result, String what) {
+        if (result.exitCode() != 0) throw failure(what, result);
+    }
+
+    private static StageFailedException failure(String what, CommandResult result) {
+        return new StageFailedException(what + " failed (exit " + result.exitCode() + "): " + terraformError(result.errorTail()));
+    }
+
+    /** Terraform's error box without its frame: "Error: ..." and the lines that explain it. */
+    static String terraformError(String stderr) {
+        var lines = stderr.lines().map(l -> l.replaceFirst("^[│╷╵]\\s?", "")).toList();
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("Error:")) {
+                start = i;
+                break;
+            }
+        }
+        var picked = start < 0 ? lines.subList(Math.max(0, lines.size() - 8), lines.size()) : lines.subList(start, Math.min(lines.size(), start + 12));
+        return String.join("\n", picked.stream().filter(l -> !l.isBlank()).toList()).trim();
+    }
+
+    /** What init depends on: every module file and the generated backend/provider config (not tfvars or plans). */
+    static String initHash(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            var digest = MessageDigest.getInstance("SHA-256");
+            for (var p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                var rel = dir.relativize(p).toString();
+                if (rel.startsWith(".terraform") || rel.endsWith(".tfvars.json") || rel.endsWith(".tfplan")
+                        || rel.equals("cairn_outputs.tf.json") || rel.endsWith(".tfstate") || rel.endsWith(".tfstate.backup")) continue;
+                digest.update(rel.getBytes(StandardCharsets.UTF_8));
+                digest.update(Files.readAllBytes(p));
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

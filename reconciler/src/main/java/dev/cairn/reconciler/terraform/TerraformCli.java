@@ -1,0 +1,91 @@
+package dev.cairn.reconciler.terraform;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs one terraform command in a work dir, non-interactively. Every line goes to the stage log
+ * (through a redactor, so secrets never reach it); standard output can also be captured for the
+ * {@code -json} commands.
+ */
+public final class TerraformCli {
+    private final TerraformBinary binary;
+    private final Map<String, String> environment;
+
+    public TerraformCli(TerraformBinary binary, Map<String, String> environment) {
+        this.binary = binary;
+        this.environment = environment;
+    }
+
+    public TerraformBinary binary() {
+        return binary;
+    }
+
+    public CommandResult run(Path workDir, Writer log, UnaryOperator<String> redact, boolean captureStdout, String... args) {
+        var command = new ArrayList<String>();
+        command.add(binary.path().toString());
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().putAll(environment);
+        try {
+            synchronized (log) {
+                log.write("$ " + binary.flavour() + " " + String.join(" ", args) + "\n");
+                log.flush();
+            }
+            var process = builder.start();
+            process.getOutputStream().close();
+            var stdout = new StringBuilder();
+            var errTail = new ArrayDeque<String>();
+            var errThread = Thread.ofVirtual().start(() -> pump(process.getErrorStream(), log, redact, null, errTail));
+            pump(process.getInputStream(), captureStdout ? null : log, redact, captureStdout ? stdout : null, null);
+            errThread.join();
+            int code = process.waitFor();
+            synchronized (log) {
+                log.write("# exit " + code + "\n");
+                log.flush();
+            }
+            return new CommandResult(code, stdout.toString(), String.join("\n", errTail));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + binary.path() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running terraform", e);
+        }
+    }
+
+    private static void pump(InputStream in, Writer log, UnaryOperator<String> redact, StringBuilder capture, ArrayDeque<String> tail) {
+        try (var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (capture != null) capture.append(line).append('\n');
+                var safe = redact.apply(line);
+                if (log != null) {
+                    synchronized (log) {
+                        log.write(safe);
+                        log.write('\n');
+                    }
+                }
+                if (tail != null) {
+                    tail.addLast(safe);
+                    if (tail.size() > 40) tail.removeFirst();
+                }
+            }
+            if (log != null) synchronized (log) {
+                log.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

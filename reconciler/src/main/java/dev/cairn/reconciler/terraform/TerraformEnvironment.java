@@ -1,0 +1,52 @@
+package dev.cairn.reconciler.terraform;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The environment every terraform process gets: non-interactive, no checkpoint calls, a shared
+ * provider plugin cache, and optionally a provider mirror ({@code CAIRN_PROVIDER_MIRROR}, the folder that holds
+ * {@code registry.terraform.io}) for machines with no registry access: providers then come only from it. A user's own {@code TF_CLI_CONFIG_FILE} is left alone.
+ */
+public final class TerraformEnvironment {
+    private TerraformEnvironment() {
+    }
+
+    public static Map<String, String> create(Path stateDir) {
+        var env = new LinkedHashMap<String, String>();
+        env.put("TF_IN_AUTOMATION", "1");
+        env.put("TF_INPUT", "0");
+        env.put("CHECKPOINT_DISABLE", "1");
+        var cache = System.getenv("TF_PLUGIN_CACHE_DIR");
+        if (cache == null || cache.isBlank()) {
+            var xdg = System.getenv("XDG_CACHE_HOME");
+            var base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+            cache = base.resolve("cairn").resolve("terraform-plugins").toString();
+        }
+        try {
+            Files.createDirectories(Path.of(cache));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the plugin cache " + cache, e);
+        }
+        env.put("TF_PLUGIN_CACHE_DIR", cache);
+        var mirror = System.getenv("CAIRN_PROVIDER_MIRROR");
+        var userConfig = System.getenv("TF_CLI_CONFIG_FILE");
+        boolean userConfigExists = userConfig != null && Files.exists(Path.of(userConfig));
+        if (mirror != null && !mirror.isBlank() && !userConfigExists) {
+            var config = stateDir.resolve("terraform.rc");
+            try {
+                Files.createDirectories(stateDir);
+                Files.writeString(config, "provider_installation {\n  filesystem_mirror {\n    path = \"" + mirror
+                        + "\"\n  }\n}\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            env.put("TF_CLI_CONFIG_FILE", config.toString());
+        }
+        return env;
+    }
+}
