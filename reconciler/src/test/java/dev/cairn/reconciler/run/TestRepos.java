@@ -1,0 +1,72 @@
+package dev.cairn.reconciler.run;
+
+import dev.cairn.reconciler.manifest.RepositoryLoader;
+import dev.cairn.reconciler.terraform.TerraformBinary;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/** Infrastructure repos on disk for tests: the quickstart example, or one written by the test. */
+final class TestRepos {
+    private TestRepos() {
+    }
+
+    static Path projectRoot() {
+        return Path.of(System.getProperty("cairn.repoRoot", "..")).toAbsolutePath().normalize();
+    }
+
+    static Path copyQuickstart(Path target) {
+        copyTree(projectRoot().resolve("examples/quickstart"), target);
+        return target;
+    }
+
+    static void copyTree(Path from, Path to) {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (var p : walk.toList()) {
+                var rel = from.relativize(p).toString();
+                if (rel.startsWith(".cairn") || rel.contains(".terraform")) continue;
+                var target = to.resolve(rel);
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Reconciler reconciler(Path repo) {
+        var loaded = new RepositoryLoader().loadValid(repo);
+        return Reconciler.local(loaded, new Workspace(repo.resolve(".cairn")), TerraformBinary.find(null));
+    }
+
+    static Reconciler.Options auto() {
+        return new Reconciler.Options("test", 4, Confirmation.AUTO, RunListener.NONE);
+    }
+
+    /** A module with one terraform_data resource that echoes its inputs. */
+    static String passthroughModule(String... variablesAndTypes) {
+        var sb = new StringBuilder();
+        var inputs = new StringBuilder();
+        for (int i = 0; i < variablesAndTypes.length; i += 2) {
+            var name = variablesAndTypes[i];
+            sb.append("variable \"").append(name).append("\" {\n  type = ").append(variablesAndTypes[i + 1]).append("\n}\n\n");
+            inputs.append("    ").append(name).append(" = var.").append(name).append('\n');
+        }
+        sb.append("resource \"terraform_data\" \"this\" {\n  input = {\n").append(inputs).append("  }\n}\n\n");
+        sb.append("output \"echo\" {\n  value = terraform_data.this.output\n}\n");
+        return sb.toString();
+    }
+}
