@@ -26,9 +26,14 @@ public final class Cairn {
     }
 
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line; tests and embedders can redirect its output. */
+    public static CommandLine commandLine() {
         var cli = new CommandLine(new Cairn()).setExecutionExceptionHandler(Cairn::handle);
         cli.getCommandSpec().exitCodeOnInvalidInput(INVALID);
-        return cli.execute(args);
+        return cli;
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
