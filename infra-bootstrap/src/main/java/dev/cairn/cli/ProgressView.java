@@ -115,7 +115,7 @@ final class ProgressView implements RunListener {
             case FAILED -> terminal.red("failed");
             case SKIPPED -> terminal.dim("skipped") + (stage.error() == null ? "" : terminal.dim("  " + stage.error().replace("skipped: ", "")));
         };
-        var elapsed = elapsed(stage);
+        var elapsed = status == StageStatus.DEFERRED || status == StageStatus.SKIPPED ? "" : elapsed(stage);
         return name + " " + label + (elapsed.isEmpty() ? "" : terminal.dim("  " + elapsed));
     }
 

@@ -70,6 +70,10 @@ abstract class RunCommand extends RepoCommand {
                 prompt.flush();
                 return false;
             }
+            if (!Terminal.isTerminal()) {
+                prompt.println(line.trim());
+                prompt.flush();
+            }
             return line.trim().equals("yes");
         } catch (IOException e) {
             return false;

@@ -39,7 +39,12 @@ final class RunPrinter {
                 destroy += plan.destroy();
                 out.println(terminal.bold(name) + ": " + plan.describe());
                 for (var rc : plan.resources()) out.println("  " + symbol(rc.action()) + " " + rc.address());
-                for (var o : plan.outputChanges()) out.println("  " + terminal.dim("~ output." + o));
+                if (!plan.outputChanges().isEmpty() && run.action() != RunAction.DESTROY) {
+                    var names = plan.outputChanges();
+                    var shown = names.size() <= 6 ? String.join(", ", names)
+                            : String.join(", ", names.subList(0, 6)) + " and " + (names.size() - 6) + " more";
+                    out.println("  " + terminal.dim("outputs: " + shown));
+                }
             }
         }
         out.println();

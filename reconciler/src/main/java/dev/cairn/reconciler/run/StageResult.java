@@ -12,8 +12,15 @@ public record StageResult(String stage, StageStatus status, PlanSummary plan, St
         return new StageResult(stage, StageStatus.PENDING, null, null, null, null, null);
     }
 
+    /**
+     * The next status. The start time is reset when the stage starts applying, destroying, or
+     * planning again after a deferral, so durations measure work, not time spent waiting for a
+     * confirmation.
+     */
     public StageResult with(StageStatus next) {
-        var start = startedAt == null && next != StageStatus.PENDING ? Instant.now() : startedAt;
+        boolean restart = next == StageStatus.APPLYING || next == StageStatus.DESTROYING
+                || (next == StageStatus.PLANNING && status == StageStatus.DEFERRED);
+        var start = (startedAt == null && next != StageStatus.PENDING) || restart ? Instant.now() : startedAt;
         var end = next.done() ? Instant.now() : null;
         return new StageResult(stage, next, plan, error, start, end, log);
     }

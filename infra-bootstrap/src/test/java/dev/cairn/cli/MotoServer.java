@@ -1,0 +1,73 @@
+package dev.cairn.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A moto server (the AWS emulator) on a free loopback port, for one test class. Fails loudly when
+ * moto is not installed: the tests that need it are never skipped.
+ */
+final class MotoServer implements AutoCloseable {
+    private final Process process;
+    private final String endpoint;
+
+    private MotoServer(Process process, String endpoint) {
+        this.process = process;
+        this.endpoint = endpoint;
+    }
+
+    static MotoServer start(Path logFile) throws IOException, InterruptedException {
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        var process = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        var endpoint = "http://127.0.0.1:" + port;
+        var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("moto server exited with " + process.exitValue()
+                        + "; is moto[server] 5.x installed for python3? (bash .ci/run installs it). Log: " + logFile);
+            }
+            try {
+                var response = client.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/")).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() < 500) return new MotoServer(process, endpoint);
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("moto server did not answer on " + endpoint + " within 60 s. Log: " + logFile);
+    }
+
+    String endpoint() {
+        return endpoint;
+    }
+
+    /** GET on the emulator, e.g. an S3 listing (path-style, moto needs no signature). */
+    String get(String path) throws IOException, InterruptedException {
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(java.time.Duration.ofSeconds(10))) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
