@@ -64,7 +64,7 @@ final class MotoServer implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(java.time.Duration.ofSeconds(10))) process.destroyForcibly();
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
