@@ -162,6 +162,26 @@ class CliIT {
     }
 
     @Test
+    void theStageEntryPointRunsARenderedWorkDirAndKeepsSecretsOutOfStdout() throws Exception {
+        var repo = quickstart();
+        assertThat(cairn("apply", repo.toString(), "--infra", "dev", "--yes").exit()).isZero();
+        var workDir = repo.resolve(".cairn/work/dev/addons");
+        var resultFile = tmp.resolve("result.json");
+
+        var plan = cairn("stage", "plan", "--work-dir", workDir.toString());
+        assertThat(plan.exit()).as(plan.err()).isZero();
+        assertThat(Json.MAPPER.readTree(plan.out()).at("/plan/add").asInt()).isZero();
+
+        var outputs = cairn("stage", "outputs", "--work-dir", workDir.toString(), "--result", resultFile.toString());
+        assertThat(outputs.exit()).isZero();
+        assertThat(Json.MAPPER.readTree(outputs.out()).at("/outputs/keycloak_admin_password").asText()).isEqualTo("(sensitive)");
+        var secret = Json.MAPPER.readTree(resultFile.toFile()).at("/outputs/keycloak_admin_password/value").asText();
+        assertThat(secret).startsWith("kc-");
+        assertThat(outputs.out()).doesNotContain(secret);
+        assertThat(Files.getPosixFilePermissions(resultFile)).hasSize(2);
+    }
+
+    @Test
     void graphPrintsMermaidAndDot() throws Exception {
         var repo = quickstart().toString();
         var mermaid = cairn("graph", repo, "--infra", "dev");
