@@ -198,7 +198,7 @@ public final class StageCatalog {
                 putIfDeclared(vars, iface, def.builtin(), "tags", tags(infra));
             }
             def.settings().forEach((k, v) -> {
-                if (iface.declaresVariable(k)) vars.put(k, render(v, scope, def.pointer(), stage));
+                if (iface.declaresVariable(k)) vars.put(k, render(v, scope, settingPointer(infra, def, k), stage));
             });
             def.wiring().forEach((k, v) -> {
                 if (iface.declaresVariable(k)) vars.put(k, render(v, scope, def.pointer(), stage));
@@ -222,6 +222,16 @@ public final class StageCatalog {
         } catch (TemplateException e) {
             throw new StageInputException(e.rule(), e.getMessage(), e.hint(), pointer);
         }
+    }
+
+    /** Pointer of the manifest key a (snake_case) setting came from, so errors point at that key. */
+    private static String settingPointer(Infrastructure infra, StageDefinition def, String setting) {
+        var names = infra.specNode().path(def.name()).fieldNames();
+        while (names.hasNext()) {
+            var name = names.next();
+            if (snake(name).equals(setting)) return SourceMap.child(def.pointer(), name);
+        }
+        return def.pointer();
     }
 
     private static void putIfDeclared(Map<String, Object> vars, ModuleInterface iface, boolean builtin, String name, Object value) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.reconciler.diag.Diagnostic;
 import dev.cairn.reconciler.diag.InvalidInputException;
 import dev.cairn.reconciler.diag.Location;
+import dev.cairn.reconciler.validate.CidrRule;
 import dev.cairn.reconciler.validate.SchemaCheck;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -96,8 +98,14 @@ public final class RepositoryLoader {
                 probe.put("apiVersion", "cairn.dev/v1").put("kind", "Infrastructure");
                 probe.putObject("metadata").put("name", "defaults");
                 probe.set("spec", defaults);
-                diagnostics.addAll(SchemaCheck.INFRASTRUCTURE.check(probe, doc.sourceMap(),
-                        p -> p.startsWith("/spec") ? "/defaults" + p.substring(5) : p));
+                // defaults are partial: a key they leave out may come from each manifest, so only
+                // what they do say is checked (the merged manifest is checked as a whole later)
+                SchemaCheck.INFRASTRUCTURE.check(probe, doc.sourceMap(), p -> p.startsWith("/spec") ? "/defaults" + p.substring(5) : p)
+                        .stream().filter(d -> !d.rule().equals("missing-key")).forEach(diagnostics::add);
+                var cidr = defaults.path("network").path("cidr");
+                if (cidr.isTextual()) {
+                    CidrRule.check(cidr.asText(), doc.sourceMap().value("/defaults/network/cidr")).ifPresent(diagnostics::add);
+                }
             }
             return config;
         } catch (InvalidInputException e) {
@@ -112,15 +120,20 @@ public final class RepositoryLoader {
     private Infrastructure loadInfrastructure(Path file, RepoConfig config, List<Diagnostic> diagnostics) {
         try {
             var doc = yaml.read(file);
-            var problems = SchemaCheck.INFRASTRUCTURE.check(doc.root(), doc.sourceMap());
+            JsonNode merged = doc.root().deepCopy();
+            if (merged instanceof ObjectNode object) {
+                var defaults = Json.MAPPER.valueToTree(config.defaults());
+                var spec = doc.root().path("spec");
+                object.set("spec", spec.isObject() ? Json.merge(defaults, spec) : spec.isMissingNode() ? defaults : spec);
+            }
+            // the manifest with the repo defaults under it is what must be valid; what came from
+            // the defaults is reported in cairn.yaml, not once per manifest
+            var problems = SchemaCheck.INFRASTRUCTURE.check(merged, doc.sourceMap(), UnaryOperator.identity(),
+                    pointer -> doc.sourceMap().has(pointer));
             if (!problems.isEmpty()) {
                 diagnostics.addAll(problems);
                 return null;
             }
-            var merged = (ObjectNode) doc.root().deepCopy();
-            var defaults = Json.MAPPER.valueToTree(config.defaults());
-            merged.set("spec", Json.merge(defaults, doc.root().path("spec").isMissingNode()
-                    ? Json.MAPPER.createObjectNode() : doc.root().get("spec")));
             var manifest = Json.MAPPER.treeToValue(merged, Manifest.class);
             if (manifest.spec() == null) {
                 manifest = new Manifest(manifest.apiVersion(), manifest.kind(), manifest.metadata(),

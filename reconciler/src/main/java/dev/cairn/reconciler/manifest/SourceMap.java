@@ -32,6 +32,11 @@ public final class SourceMap {
         keys.put(pointer, new Location(file.toString(), line, column));
     }
 
+    /** True when the file itself holds a value at {@code pointer}. */
+    public boolean has(String pointer) {
+        return values.containsKey(pointer);
+    }
+
     /** Location of the value at {@code pointer}, or of its nearest ancestor that has one. */
     public Location value(String pointer) {
         for (var p = pointer; ; p = parent(p)) {

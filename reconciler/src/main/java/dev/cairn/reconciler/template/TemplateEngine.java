@@ -74,7 +74,12 @@ public final class TemplateEngine {
         } catch (RootAttributeNotFoundException e) {
             throw unknownRoot(e.getAttributeName());
         } catch (AttributeNotFoundException e) {
-            throw missing(scope.lastMiss() != null ? scope.lastMiss() : e.getAttributeName(), scope);
+            if (scope.lastMiss() == null) {
+                // not a map key (a list index out of range, an attribute of a plain value): no path to name
+                throw new TemplateException("unknown-reference", "`" + e.getAttributeName() + "` does not exist in `" + text.trim() + "`",
+                        "check the names and list indexes this template uses");
+            }
+            throw missing(scope.lastMiss(), scope);
         } catch (PebbleException e) {
             throw new TemplateException("template-error", firstLine(e.getPebbleMessage()),
                     "check the expression; see https://pebbletemplates.io for the syntax");
@@ -134,6 +139,7 @@ public final class TemplateEngine {
                 : known.isEmpty() ? (parent.equals("vars") ? "define it under `variables` in the manifest or cairn.yaml" : null)
                 : "known here: " + String.join(", ", known.stream().limit(12).toList());
         if (hint == null && parent.startsWith("outputs.")) hint = "declare the output in the module, or reference one it has";
+        if (hint == null) hint = "`" + parent + "` has no `" + name + "`; check the path";
         return new TemplateException("unknown-reference", "{{ " + path + " }}: " + what, hint);
     }
 

@@ -1,21 +1,30 @@
 package dev.cairn.reconciler.validate;
 
 import dev.cairn.reconciler.diag.Diagnostic;
+import dev.cairn.reconciler.diag.Location;
 import dev.cairn.reconciler.manifest.Infrastructure;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The VPC CIDR must be a real IPv4 network AWS accepts: octets 0–255, prefix /16–/28, no host bits. */
-final class CidrRule {
+public final class CidrRule {
+    private static final Pattern FORMAT = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}");
+
     private CidrRule() {
     }
 
     static Optional<Diagnostic> check(Infrastructure infra) {
         var network = infra.spec().network();
-        if (network == null || network.cidr() == null) return Optional.empty();
-        var cidr = network.cidr();
-        var loc = infra.sourceMap().value("/spec/network/cidr");
+        // a CIDR inherited from cairn.yaml's defaults is checked (and reported) there, once
+        if (network == null || network.cidr() == null || !infra.sourceMap().has("/spec/network/cidr")) return Optional.empty();
+        return check(network.cidr(), infra.sourceMap().value("/spec/network/cidr"));
+    }
+
+    /** Checks {@code cidr}, found at {@code loc}; a string not in a.b.c.d/n form is left to the schema check. */
+    public static Optional<Diagnostic> check(String cidr, Location loc) {
+        if (!FORMAT.matcher(cidr).matches()) return Optional.empty();
         var parts = cidr.split("/");
         var octets = parts[0].split("\\.");
         long address = 0;

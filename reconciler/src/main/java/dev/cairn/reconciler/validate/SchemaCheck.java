@@ -54,11 +54,24 @@ public final class SchemaCheck {
 
     /** @param pointerToSource maps a pointer in {@code document} to the pointer in the file (for merged documents). */
     public List<Diagnostic> check(JsonNode document, SourceMap sourceMap, UnaryOperator<String> pointerToSource) {
+        return check(document, sourceMap, pointerToSource, p -> true);
+    }
+
+    /**
+     * Checks a merged document, reporting only what the file itself says ({@code owned}): a
+     * value that came from elsewhere (repo defaults) is reported where it was written. Missing
+     * keys are always reported, at the nearest place in the file.
+     */
+    public List<Diagnostic> check(JsonNode document, SourceMap sourceMap, UnaryOperator<String> pointerToSource,
+                                  java.util.function.Predicate<String> owned) {
         var messages = new ArrayList<>(schema.validate(document));
         messages.sort(Comparator.comparing(m -> m.getInstanceLocation().toString()));
         var seen = new LinkedHashSet<String>();
         var out = new ArrayList<Diagnostic>();
         for (var m : messages) {
+            var pointer = m.getInstanceLocation().toString();
+            if (m.getType().equals("additionalProperties")) pointer = SourceMap.child(pointer, m.getProperty());
+            if (!m.getType().equals("required") && !owned.test(pointer)) continue;
             var d = toDiagnostic(m, sourceMap, pointerToSource);
             if (seen.add(d.format())) out.add(d);
         }

@@ -7,35 +7,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 /** Infrastructure repos on disk for tests: the quickstart example, or one written by the test. */
 final class TestRepos {
     private TestRepos() {
     }
 
-    static Path projectRoot() {
-        return Path.of(System.getProperty("cairn.repoRoot", "..")).toAbsolutePath().normalize();
-    }
-
     static Path copyQuickstart(Path target) {
-        copyTree(projectRoot().resolve("examples/quickstart"), target);
-        return target;
-    }
-
-    static void copyTree(Path from, Path to) {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (var p : walk.toList()) {
-                var rel = from.relativize(p).toString();
-                if (rel.startsWith(".cairn") || rel.contains(".terraform")) continue;
-                var target = to.resolve(rel);
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.cairn.reconciler.RepoFiles.copyQuickstart(target);
     }
 
     static void write(Path file, String text) {
