@@ -119,8 +119,9 @@ public final class StageCatalog {
         // references in templates: probe every stage with placeholder outputs
         var stateConfig = stateConfig(infra);
         var stages = new Stages(infra, definitions, graph, interfaces, stateConfig);
+        var specValues = Json.toMap(infra.specNode()); // read-only in every scope: convert once, not per stage
         for (var def : definitions.values()) {
-            var scope = probeScope(stages);
+            var scope = probeScope(stages, specValues);
             try {
                 renderInputs(stages, def.name(), scope);
             } catch (StageInputException e) {
@@ -129,7 +130,7 @@ public final class StageCatalog {
             }
             addReferences(stages, def, scope, diagnostics);
             if (spec.state().isS3() && !def.name().equals("backend")) {
-                var stateScope = probeScope(stages);
+                var stateScope = probeScope(stages, specValues);
                 try {
                     templates.render(stateConfig, stateScope);
                     for (var ref : stateScope.referencedStages()) if (definitions.containsKey(ref)) graph.addDependency(def.name(), ref);
@@ -161,6 +162,10 @@ public final class StageCatalog {
 
     /** A scope for checking: every stage's declared outputs exist and are {@link Unknown}. */
     public TemplateScope probeScope(Stages stages) {
+        return probeScope(stages, Json.toMap(stages.infrastructure().specNode()));
+    }
+
+    private TemplateScope probeScope(Stages stages, Map<String, Object> specValues) {
         var outputs = new LinkedHashMap<String, Map<String, Object>>();
         var open = new ArrayList<String>();
         stages.interfaces().forEach((stage, iface) -> {
@@ -172,7 +177,8 @@ public final class StageCatalog {
             iface.outputs().forEach(o -> values.put(o, Unknown.VALUE));
             outputs.put(stage, values);
         });
-        var scope = scope(stages.infrastructure(), outputs);
+        var infra = stages.infrastructure();
+        var scope = new TemplateScope(infra.infraValues(), specValues, infra.variables(), outputs);
         open.forEach(scope::openStage);
         return scope;
     }

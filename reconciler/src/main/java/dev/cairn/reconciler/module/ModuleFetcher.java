@@ -37,6 +37,11 @@ public final class ModuleFetcher {
     private final BuiltinModules builtins;
     private final Map<String, Object> urlLocks = new ConcurrentHashMap<>();
     private final Set<String> fetchedThisProcess = ConcurrentHashMap.newKeySet();
+    /** Scanned interfaces by folder, reused while the folder's *.tf files keep their names, sizes and mtimes. */
+    private final Map<Path, ScannedInterface> scanned = new ConcurrentHashMap<>();
+
+    private record ScannedInterface(String fingerprint, ModuleInterface iface) {
+    }
 
     public ModuleFetcher(Path gitCache, BuiltinModules builtins) {
         this.gitCache = gitCache;
@@ -69,13 +74,23 @@ public final class ModuleFetcher {
     /** What the module declares, for a source that can be read before Terraform runs. */
     public ModuleInterface inspect(ModuleSource source) {
         return switch (source) {
-            case ModuleSource.Local local -> Files.isDirectory(local.dir()) ? ModuleInterface.scan(local.dir()) : ModuleInterface.UNKNOWN;
+            case ModuleSource.Local local -> Files.isDirectory(local.dir()) ? scan(local.dir()) : ModuleInterface.UNKNOWN;
             case ModuleSource.Builtin builtin -> {
                 var dir = builtins.resolve(builtin.path());
-                yield dir == null ? ModuleInterface.UNKNOWN : ModuleInterface.scan(dir);
+                yield dir == null ? ModuleInterface.UNKNOWN : scan(dir);
             }
             default -> ModuleInterface.UNKNOWN;
         };
+    }
+
+    /** {@link ModuleInterface#scan}, once per folder content: a repo's manifests mostly share a few modules. */
+    private ModuleInterface scan(Path dir) {
+        var fingerprint = ModuleInterface.fingerprint(dir);
+        var hit = scanned.get(dir);
+        if (hit != null && hit.fingerprint().equals(fingerprint)) return hit.iface();
+        var iface = ModuleInterface.scan(dir);
+        scanned.put(dir, new ScannedInterface(fingerprint, iface));
+        return iface;
     }
 
     public boolean exists(ModuleSource source) {

@@ -38,6 +38,21 @@ public record ModuleInterface(boolean known, Set<String> variables, Set<String> 
         return new ModuleInterface(true, variables, outputs, aws);
     }
 
+    /** What {@link #scan} depends on: the top-level *.tf files' names, sizes and modification times. */
+    static String fingerprint(Path dir) {
+        var out = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (var file : files.filter(p -> p.getFileName().toString().endsWith(".tf")).sorted().toList()) {
+                var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                out.append(file.getFileName()).append(':').append(attrs.size()).append(':')
+                        .append(attrs.lastModifiedTime().toMillis()).append(';');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     public boolean declaresVariable(String name) {
         return !known || variables.contains(name);
     }
