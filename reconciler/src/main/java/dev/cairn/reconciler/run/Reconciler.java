@@ -149,6 +149,11 @@ public final class Reconciler {
         final Redactor redactor = new Redactor();
         final Map<String, Map<String, StageOutputs.Output>> current = new ConcurrentHashMap<>();
         final Map<String, Writer> logs = new ConcurrentHashMap<>();
+        final Map<String, StageRunner.PlanResult> plans = new ConcurrentHashMap<>();
+        /** Each stage's early init, started for every stage at once so that init is off the critical path. */
+        final Map<String, java.util.concurrent.CompletableFuture<Void>> prewarmed = new ConcurrentHashMap<>();
+        /** Asking first means showing the plan, and deferring stages whose inputs wait on upstream values. */
+        boolean withValues;
         volatile Run run;
 
         RunContext(Stages stages, String runId, RunAction action, Options options) {
@@ -170,9 +175,47 @@ public final class Reconciler {
         }
 
         void run() {
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, options.parallelism() / 2),
+                    Thread.ofPlatform().name("cairn-init-", 0).daemon().factory())) {
+                for (var stage : stages.graph().topologicalOrder()) {
+                    prewarmed.put(stage, java.util.concurrent.CompletableFuture.runAsync(() -> prewarm(stage), pool));
+                }
+                reconcile();
+            }
+        }
+
+        /**
+         * Puts the module in place and runs {@code terraform init} before the stage's turn, when
+         * its backend does not wait on an upstream output. Failures are left for the stage's own
+         * run to report.
+         */
+        private void prewarm(String stage) {
+            try {
+                var def = stages.get(stage);
+                if (def.source() instanceof ModuleSource.Registry) return;
+                if (action == RunAction.DESTROY && outputs.get(infra.name(), stage).isEmpty()) return;
+                var dir = workspace.workDir(infra.name(), stage);
+                fetcher.materialize(def.source(), dir, Map.of());
+                var scope = scope();
+                var backend = backendConfig(stage, scope);
+                if (scope.sawUnknown()) return;
+                writeGenerated(dir, backend, false);
+                runner.init(dir, log(stage), redactor);
+            } catch (RuntimeException | IOException e) {
+                // the stage's own run reports it
+            }
+        }
+
+        private void awaitPrewarm(String stage) {
+            var future = prewarmed.get(stage);
+            if (future != null) future.exceptionally(e -> null).join();
+        }
+
+        private void reconcile() {
             var executor = new DagExecutor(options.parallelism());
             boolean destroy = action == RunAction.DESTROY;
             boolean ask = action != RunAction.PLAN && options.confirmation() != null && options.confirmation() != Confirmation.AUTO;
+            withValues = action == RunAction.PLAN || ask;
             if (action == RunAction.PLAN || ask) {
                 executor.run(stages.graph(), destroy, stage -> plan(stage, destroy), this::skip);
                 if (action == RunAction.PLAN || anyFailed()) {
@@ -199,6 +242,7 @@ public final class Reconciler {
         /** Plans one stage; DEFERRED when an input depends on an upstream value known only after apply. */
         boolean plan(String stage, boolean destroy) {
             try {
+                awaitPrewarm(stage);
                 update(result(stage).with(StageStatus.PLANNING));
                 if (destroy && outputs.get(infra.name(), stage).isEmpty()) {
                     update(result(stage).withPlan(dev.cairn.reconciler.terraform.PlanSummary.EMPTY).with(StageStatus.NO_CHANGES));
@@ -212,11 +256,14 @@ public final class Reconciler {
                 var log = log(stage);
                 runner.init(dir, log, redactor);
                 if (stages.get(stage).source() instanceof ModuleSource.Registry) fetcher.exportRegistryOutputs(dir);
-                var planned = runner.plan(dir, destroy, log, redactor);
-                planned.plannedOutputs().values().forEach(v -> {
-                    if (v.sensitive()) redactor.add(v.value());
-                });
-                if (!destroy) current.put(stage, planned.plannedOutputs());
+                var planned = runner.plan(dir, destroy, log, redactor, withValues && !destroy);
+                plans.put(stage, planned);
+                if (planned.plannedOutputs() != null) {
+                    planned.plannedOutputs().values().forEach(v -> {
+                        if (v.sensitive()) redactor.add(v.value());
+                    });
+                    if (!destroy) current.put(stage, planned.plannedOutputs());
+                }
                 var summary = planned.summary();
                 update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES));
                 return true;
@@ -257,13 +304,31 @@ public final class Reconciler {
                     store(stage, values);
                     update(result(stage).with(StageStatus.APPLIED));
                 } else {
-                    values = runner.outputs(dir, log, redactor);
+                    values = unchangedOutputs(stage, dir, log);
                     store(stage, values);
                 }
                 return true;
             } catch (RuntimeException e) {
                 return fail(stage, e);
             }
+        }
+
+        /**
+         * The outputs of a stage whose plan has no changes: the planned values when they are all
+         * known, else the stored ones when the plan has exactly those outputs, else Terraform's.
+         */
+        private Map<String, StageOutputs.Output> unchangedOutputs(String stage, Path dir, Writer log) {
+            var planned = plans.get(stage);
+            if (planned != null && planned.plannedOutputs() != null
+                    && planned.plannedOutputs().values().stream().noneMatch(v -> v.value() == dev.cairn.reconciler.template.Unknown.VALUE)) {
+                return planned.plannedOutputs();
+            }
+            var stored = outputs.get(infra.name(), stage);
+            if (planned != null && stored.isPresent() && planned.summary().outputChanges().isEmpty()
+                    && new java.util.HashSet<>(planned.outputNames()).equals(stored.get().values().keySet())) {
+                return stored.get().values();
+            }
+            return runner.outputs(dir, log, redactor);
         }
 
         private void store(String stage, Map<String, StageOutputs.Output> values) {
@@ -293,18 +358,23 @@ public final class Reconciler {
             if (registry) fetcher.materialize(def.source(), dir, vars);
             try {
                 write(dir.resolve("cairn.auto.tfvars.json"), Json.MAPPER.writeValueAsString(vars));
-                write(dir.resolve("cairn_backend.tf.json"), Json.MAPPER.writeValueAsString(backend));
-                var provider = infra.spec().provider();
-                var providerFile = dir.resolve("cairn_provider.tf.json");
-                if (provider.isAws() && (registry || ModuleInterface.scan(dir).needsAws())) {
-                    write(providerFile, Json.MAPPER.writeValueAsString(ProviderConfig.aws(infra)));
-                } else {
-                    Files.deleteIfExists(providerFile);
-                }
+                writeGenerated(dir, backend, registry);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return dir;
+        }
+
+        /** The generated backend and, for modules that use AWS, provider config. */
+        private void writeGenerated(Path dir, Map<String, Object> backend, boolean registry) throws IOException {
+            write(dir.resolve("cairn_backend.tf.json"), Json.MAPPER.writeValueAsString(backend));
+            var provider = infra.spec().provider();
+            var providerFile = dir.resolve("cairn_provider.tf.json");
+            if (provider.isAws() && (registry || ModuleInterface.scan(dir).needsAws())) {
+                write(providerFile, Json.MAPPER.writeValueAsString(ProviderConfig.aws(infra)));
+            } else {
+                Files.deleteIfExists(providerFile);
+            }
         }
 
         private Map<String, Object> backendConfig(String stage, TemplateScope scope) {

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -37,9 +39,11 @@ public final class StageRunner {
     }
 
     /**
-     * @param plannedOutputs output values after the plan; values not known before apply are {@link Unknown#VALUE}
+     * @param plannedOutputs output values after the plan (values not known before apply are
+     *                       {@link Unknown#VALUE}); null when the plan was made without them
+     * @param outputNames    every output the configuration has
      */
-    public record PlanResult(PlanSummary summary, Map<String, StageOutputs.Output> plannedOutputs) {
+    public record PlanResult(PlanSummary summary, Map<String, StageOutputs.Output> plannedOutputs, List<String> outputNames) {
     }
 
     public void init(Path dir, Writer log, UnaryOperator<String> redact) {
@@ -58,32 +62,49 @@ public final class StageRunner {
         }
     }
 
+    /** Plans with the output values too (what a confirmation and deferred downstream stages need). */
     public PlanResult plan(Path dir, boolean destroy, Writer log, UnaryOperator<String> redact) {
-        var args = new java.util.ArrayList<>(java.util.List.of("plan", "-input=false", "-no-color", "-lock-timeout=120s",
+        return plan(dir, destroy, log, redact, true);
+    }
+
+    /**
+     * Plans to the saved plan file. With {@code withValues} it also reads the plan back
+     * ({@code show -json}) for the planned output values; without, the summary comes from the
+     * plan's own JSON stream and one terraform process is saved.
+     */
+    public PlanResult plan(Path dir, boolean destroy, Writer log, UnaryOperator<String> redact, boolean withValues) {
+        var args = new ArrayList<>(List.of("plan", "-json", "-input=false", "-no-color", "-lock-timeout=120s",
                 "-detailed-exitcode", "-out=" + PLAN_FILE));
         if (destroy) args.add("-destroy");
-        var result = cli.run(dir, log, redact, false, args.toArray(String[]::new));
-        if (result.exitCode() != 0 && result.exitCode() != 2) throw failure("terraform plan", result);
+        var result = cli.run(dir, log, redact, true, args.toArray(String[]::new));
+        var ui = UiStream.parse(result.stdout());
+        ui.writeTo(log, redact);
+        if (result.exitCode() != 0 && result.exitCode() != 2) throw failure("terraform plan", result, ui);
+        if (!withValues) return new PlanResult(ui.summary(), null, ui.outputNames());
         var show = cli.run(dir, log, redact, true, "show", "-json", "-no-color", PLAN_FILE);
         check(show, "terraform show");
         try {
             var plan = Json.MAPPER.readTree(show.stdout());
-            return new PlanResult(PlanSummary.parse(plan), plannedOutputs(plan));
+            return new PlanResult(PlanSummary.parse(plan), plannedOutputs(plan), ui.outputNames());
         } catch (IOException e) {
             throw new StageFailedException("cannot read the plan JSON: " + e.getMessage());
         }
     }
 
+    /** Applies the saved plan; the outputs come from the apply's own stream unless one is sensitive. */
     public Map<String, StageOutputs.Output> apply(Path dir, Writer log, UnaryOperator<String> redact) {
-        var result = cli.run(dir, log, redact, false, "apply", "-input=false", "-no-color", "-lock-timeout=120s",
+        var result = cli.run(dir, log, redact, true, "apply", "-json", "-input=false", "-no-color", "-lock-timeout=120s",
                 "-auto-approve", PLAN_FILE);
-        check(result, "terraform apply");
+        var ui = UiStream.parse(result.stdout());
+        ui.writeTo(log, redact);
+        if (result.exitCode() != 0) throw failure("terraform apply", result, ui);
         try {
             Files.deleteIfExists(dir.resolve(PLAN_FILE));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return outputs(dir, log, redact);
+        var applied = ui.appliedOutputs();
+        return applied != null ? applied : outputs(dir, log, redact);
     }
 
     public Map<String, StageOutputs.Output> outputs(Path dir, Writer log, UnaryOperator<String> redact) {
@@ -121,6 +142,12 @@ public final class StageRunner {
 
     private static void check(CommandResult result, String what) {
         if (result.exitCode() != 0) throw failure(what, result);
+    }
+
+    private static StageFailedException failure(String what, CommandResult result, UiStream ui) {
+        var errors = ui.errors();
+        if (errors.isBlank()) return failure(what, result);
+        return new StageFailedException(what + " failed (exit " + result.exitCode() + "): " + errors);
     }
 
     private static StageFailedException failure(String what, CommandResult result) {
