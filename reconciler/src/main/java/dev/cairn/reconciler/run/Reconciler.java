@@ -129,6 +129,17 @@ public final class Reconciler {
         var runId = RUN_ID_TIME.format(Instant.now()) + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(3));
         locks.acquire(infrastructure, new LockStore.LockOwner(runId, LocalLockStore.hostName(), ProcessHandle.current().pid(), Instant.now()));
         var context = new RunContext(stages, runId, action, options);
+        // Ctrl-C or a kill: terraform gets the signal too; record the run as failed and free the lock
+        var onShutdown = Thread.ofPlatform().unstarted(() -> {
+            // ask running terraform processes to stop gracefully (they save state), wait a little
+            var children = ProcessHandle.current().children().toList();
+            children.forEach(ProcessHandle::destroy);
+            children.forEach(child -> child.onExit().completeOnTimeout(child, 30, java.util.concurrent.TimeUnit.SECONDS).join());
+            if (!context.run.status().finished()) context.finish(RunStatus.FAILED, "interrupted (the process was stopped)");
+            context.closeLogs();
+            locks.release(infrastructure, runId);
+        });
+        Runtime.getRuntime().addShutdownHook(onShutdown);
         try {
             context.run();
         } catch (RuntimeException e) {
@@ -136,6 +147,11 @@ public final class Reconciler {
         } finally {
             context.closeLogs();
             locks.release(infrastructure, runId);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onShutdown);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it finds the run finished
+            }
         }
         return context.run;
     }
