@@ -250,7 +250,7 @@ public final class Reconciler {
                 }
                 executor.run(stages.graph(), destroy, this::settle, this::skip);
             } else {
-                executor.run(stages.graph(), destroy, stage -> plan(stage, destroy) && settle(stage), this::skip);
+                executor.run(stages.graph(), destroy, stage -> converge(stage, destroy), this::skip);
             }
             finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
         }
@@ -282,6 +282,38 @@ public final class Reconciler {
                 }
                 var summary = planned.summary();
                 update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES));
+                return true;
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        /**
+         * Plans and applies (or destroys) the stage in one terraform command: for runs that
+         * apply without a pause for review. Upstream stages have applied, so inputs are known.
+         */
+        boolean converge(String stage, boolean destroy) {
+            try {
+                awaitPrewarm(stage);
+                if (destroy && outputs.get(infra.name(), stage).isEmpty()) {
+                    update(result(stage).withPlan(dev.cairn.reconciler.terraform.PlanSummary.EMPTY).with(StageStatus.NO_CHANGES));
+                    return true;
+                }
+                update(result(stage).with(destroy ? StageStatus.DESTROYING : StageStatus.APPLYING));
+                var dir = prepare(stage, destroy);
+                if (dir == null) throw new StageFailedException("inputs still unknown after every upstream stage applied");
+                var log = log(stage);
+                runner.init(dir, log, redactor);
+                if (stages.get(stage).source() instanceof ModuleSource.Registry) fetcher.exportRegistryOutputs(dir);
+                var applied = runner.applyDirect(dir, destroy, log, redactor);
+                var summary = applied.summary();
+                if (destroy) {
+                    outputs.delete(infra.name(), stage);
+                    update(result(stage).withPlan(summary).with(StageStatus.DESTROYED));
+                } else {
+                    store(stage, applied.outputs());
+                    update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.APPLIED : StageStatus.NO_CHANGES));
+                }
                 return true;
             } catch (RuntimeException e) {
                 return fail(stage, e);

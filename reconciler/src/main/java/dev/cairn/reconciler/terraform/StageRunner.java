@@ -91,6 +91,27 @@ public final class StageRunner {
         }
     }
 
+    /** What an apply without a saved plan did, and the outputs after it. */
+    public record ApplyResult(PlanSummary summary, Map<String, StageOutputs.Output> outputs) {
+    }
+
+    /**
+     * Plans and applies in one terraform command, for runs that apply without a pause for
+     * review ({@code --yes}, policy auto-apply): one provider start instead of two. With
+     * {@code destroy} it destroys; the outputs are then empty.
+     */
+    public ApplyResult applyDirect(Path dir, boolean destroy, Writer log, UnaryOperator<String> redact) {
+        var args = new ArrayList<>(List.of("apply", "-json", "-input=false", "-no-color", "-lock-timeout=120s", "-auto-approve"));
+        if (destroy) args.add("-destroy");
+        var result = cli.run(dir, log, redact, true, args.toArray(String[]::new));
+        var ui = UiStream.parse(result.stdout());
+        ui.writeTo(log, redact);
+        if (result.exitCode() != 0) throw failure("terraform apply", result, ui);
+        if (destroy) return new ApplyResult(ui.summary(), Map.of());
+        var applied = ui.appliedOutputs();
+        return new ApplyResult(ui.summary(), applied != null ? applied : outputs(dir, log, redact));
+    }
+
     /** Applies the saved plan; the outputs come from the apply's own stream unless one is sensitive. */
     public Map<String, StageOutputs.Output> apply(Path dir, Writer log, UnaryOperator<String> redact) {
         var result = cli.run(dir, log, redact, true, "apply", "-json", "-input=false", "-no-color", "-lock-timeout=120s",
