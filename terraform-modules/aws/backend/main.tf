@@ -79,7 +79,7 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 resource "aws_s3_bucket_versioning" "this" {
-  count = var.create ? 1 : 0
+  count = var.create && var.versioning ? 1 : 0
 
   bucket = aws_s3_bucket.this[0].id
 
@@ -103,7 +103,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  count = var.create && var.noncurrent_version_expiration_days > 0 ? 1 : 0
+  count = var.create && var.versioning && var.noncurrent_version_expiration_days > 0 ? 1 : 0
 
   bucket = aws_s3_bucket.this[0].id
 

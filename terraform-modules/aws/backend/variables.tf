@@ -79,6 +79,12 @@ variable "create_lock_table" {
   default     = true
 }
 
+variable "versioning" {
+  description = "Keep every version of the state objects (recommended). Emulators that cannot empty a versioned bucket (moto 5.2) need false."
+  type        = bool
+  default     = true
+}
+
 variable "noncurrent_version_expiration_days" {
   description = "Days after which non-current state object versions are deleted. Set to 0 to keep them forever."
   type        = number

@@ -140,6 +140,11 @@ resource "aws_eks_cluster" "this" {
   tags = merge(var.tags, { Name = local.cluster_name })
 
   lifecycle {
+    # The authentication mode only moves one way (CONFIG_MAP -> API_AND_CONFIG_MAP -> API) and the
+    # bootstrap flag is only read at creation, so neither is reconciled afterwards (moto also does
+    # not store access_config, which would otherwise replace the cluster on every plan).
+    ignore_changes = [access_config]
+
     precondition {
       condition     = length(var.subnet_ids) >= 2
       error_message = "subnet_ids needs at least two subnets in different AZs (wire network.private_subnet_ids)."
@@ -236,7 +241,7 @@ resource "aws_eks_node_group" "this" {
   capacity_type  = each.value.capacity_type
   ami_type       = each.value.ami_type
   disk_size      = each.value.disk_size
-  labels         = each.value.labels
+  labels         = length(each.value.labels) > 0 ? each.value.labels : null
 
   scaling_config {
     min_size     = each.value.min_size
@@ -244,8 +249,12 @@ resource "aws_eks_node_group" "this" {
     desired_size = each.value.desired_size
   }
 
-  update_config {
-    max_unavailable_percentage = 33
+  dynamic "update_config" {
+    for_each = each.value.max_unavailable_percentage == null ? [] : [each.value.max_unavailable_percentage]
+
+    content {
+      max_unavailable_percentage = update_config.value
+    }
   }
 
   dynamic "taint" {
@@ -262,7 +271,9 @@ resource "aws_eks_node_group" "this" {
 
   lifecycle {
     # Cluster autoscalers (Karpenter, cluster-autoscaler) own the desired size after creation.
-    ignore_changes = [scaling_config[0].desired_size]
+    # remote_access is never set here; moto reports a default SSH key for it, which would force
+    # a replacement on every plan.
+    ignore_changes = [scaling_config[0].desired_size, remote_access]
   }
 
   depends_on = [aws_iam_role_policy_attachment.node]

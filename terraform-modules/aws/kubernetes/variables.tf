@@ -40,7 +40,7 @@ variable "subnet_ids" {
 }
 
 variable "node_groups" {
-  description = "Managed node groups. `capacity_type` is ON_DEMAND or SPOT; `desired_size` is only set at creation (autoscalers own it afterwards)."
+  description = "Managed node groups. `capacity_type` is ON_DEMAND or SPOT; `desired_size` is only set at creation (autoscalers own it afterwards); `max_unavailable_percentage` null keeps the EKS default of one node at a time during updates."
   type = list(object({
     name           = string
     instance_types = optional(list(string), ["t3.large"])
@@ -56,7 +56,8 @@ variable "node_groups" {
       value  = optional(string)
       effect = string
     })), [])
-    subnet_ids = optional(list(string))
+    subnet_ids                 = optional(list(string))
+    max_unavailable_percentage = optional(number)
   }))
   default = [{ name = "default" }]
 

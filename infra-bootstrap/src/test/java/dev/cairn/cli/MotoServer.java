@@ -27,8 +27,11 @@ final class MotoServer implements AutoCloseable {
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        var process = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        var builder = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(logFile.toFile());
+        // the EKS roles attach AWS managed policies, which moto knows only when asked to load them
+        builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
+        var process = builder.start();
         var endpoint = "http://127.0.0.1:" + port;
         var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

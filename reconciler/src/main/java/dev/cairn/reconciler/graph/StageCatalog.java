@@ -296,10 +296,15 @@ public final class StageCatalog {
         body.put("project", spec.project() == null ? "default" : spec.project());
         body.put("destination", Map.of("server", "https://kubernetes.default.svc",
                 "namespace", spec.namespace() == null ? spec.name() : spec.namespace()));
-        var source = Json.toMap(app.path("source"));
-        if (!source.containsKey("targetRevision")) {
-            source = new LinkedHashMap<>(source);
-            source.put("targetRevision", "HEAD");
+        var source = new LinkedHashMap<>(Json.toMap(app.path("source")));
+        source.putIfAbsent("targetRevision", "HEAD");
+        if (source.get("helm") instanceof Map<?, ?> helm && helm.get("values") instanceof Map<?, ?> values) {
+            // the CRD's helm.values is one YAML string; values as an object go in valuesObject
+            var rendered = new LinkedHashMap<String, Object>();
+            helm.forEach((k, v) -> rendered.put(String.valueOf(k), v));
+            rendered.remove("values");
+            rendered.put("valuesObject", values);
+            source.put("helm", rendered);
         }
         body.put("source", source);
         var sync = spec.syncPolicy();

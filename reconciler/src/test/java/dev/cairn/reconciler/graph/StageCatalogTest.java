@@ -245,7 +245,8 @@ class StageCatalogTest {
         @SuppressWarnings("unchecked")
         var podinfo = (Map<String, Object>) ((Map<String, Object>) apps.get(0).get("spec")).get("source");
         assertThat(podinfo).containsEntry("chart", "podinfo").containsEntry("targetRevision", "6.7.1");
-        assertThat(podinfo.get("helm")).isEqualTo(Map.of("values", Map.of("ingress", Map.of("enabled", true,
+        // the CRD's helm.values is a YAML string: values given as a mapping go to valuesObject
+        assertThat(podinfo.get("helm")).isEqualTo(Map.of("valuesObject", Map.of("ingress", Map.of("enabled", true,
                 "hosts", List.of(Map.of("host", "podinfo.dev.acme.example"))))));
         assertThat(vars).containsEntry("cluster_name", "acme-dev").containsEntry("domain_name", "dev.acme.example");
     }

@@ -1,0 +1,142 @@
+variable "name" {
+  description = "Infrastructure name (passed by Cairn)."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags added to AWS resources."
+  type        = map(string)
+  default     = {}
+}
+
+variable "cluster_name" {
+  description = "EKS cluster name (wired from `kubernetes.cluster_name`)."
+  type        = string
+}
+
+variable "cluster_endpoint" {
+  description = "Kubernetes API endpoint (wired from `kubernetes.cluster_endpoint`)."
+  type        = string
+}
+
+variable "cluster_certificate_authority_data" {
+  description = "Base64 cluster CA (wired from `kubernetes.cluster_certificate_authority_data`)."
+  type        = string
+}
+
+variable "oidc_provider_arn" {
+  description = "IAM OIDC provider of the cluster (wired from `kubernetes.oidc_provider_arn`)."
+  type        = string
+}
+
+variable "zone_id" {
+  description = "Route53 zone (wired from `domain.zone_id`)."
+  type        = string
+  default     = null
+}
+
+variable "domain_name" {
+  description = "DNS name of the zone (wired from `domain.domain_name`)."
+  type        = string
+  default     = null
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for generated secrets (wired from `backend.kms_key_arn`)."
+  type        = string
+  default     = null
+}
+
+variable "secrets_prefix" {
+  description = "Where generated secrets go (wired from `backend.secrets_prefix`)."
+  type        = string
+  default     = "cairn/"
+}
+
+variable "secret_recovery_window_in_days" {
+  description = "Secrets Manager recovery window of generated secrets on destroy."
+  type        = number
+  default     = 7
+}
+
+variable "argocd_applications" {
+  description = "Argo CD Application objects rendered by the app-of-apps (wired from the manifest's `applications`)."
+  type        = any
+  default     = []
+}
+
+variable "shared_realm_clients" {
+  description = "Other infrastructures sharing this Keycloak realm ({ name, argocd_url }): clients are created for each."
+  type = list(object({
+    name       = string
+    argocd_url = string
+  }))
+  default = []
+}
+
+variable "ingress_nginx" {
+  description = "ingress-nginx behind an internet-facing (or `internal`) NLB provisioned by the AWS load balancer controller."
+  type = object({
+    enabled       = optional(bool, true)
+    chart_version = optional(string, "4.12.1")
+    replicas      = optional(number, 2)
+    internal      = optional(bool, false)
+  })
+  default = {}
+}
+
+variable "aws_load_balancer_controller" {
+  description = "AWS load balancer controller (needed for the ingress-nginx NLB). Installed when this or `ingress_nginx` is enabled."
+  type = object({
+    enabled       = optional(bool, true)
+    chart_version = optional(string, "1.13.0")
+  })
+  default = {}
+}
+
+variable "cert_manager" {
+  description = "cert-manager with a Let's Encrypt ClusterIssuer solving DNS-01 in the Route53 zone. `email` is the ACME account contact (optional)."
+  type = object({
+    enabled        = optional(bool, true)
+    email          = optional(string)
+    chart_version  = optional(string, "v1.17.2")
+    acme_server    = optional(string, "https://acme-v02.api.letsencrypt.org/directory")
+    cluster_issuer = optional(string, "letsencrypt")
+  })
+  default = {}
+}
+
+variable "external_dns" {
+  description = "external-dns writing records for Ingresses and Services into the Route53 zone. `policy` is `upsert-only` or `sync`."
+  type = object({
+    enabled       = optional(bool, true)
+    chart_version = optional(string, "1.16.1")
+    policy        = optional(string, "upsert-only")
+  })
+  default = {}
+}
+
+variable "argocd" {
+  description = "Argo CD, served at `hostname` (default `argocd.<domain_name>`), with Keycloak SSO when Keycloak is enabled, and an app-of-apps rendering `argocd_applications`."
+  type = object({
+    enabled       = optional(bool, true)
+    chart_version = optional(string, "7.8.26")
+    hostname      = optional(string)
+  })
+  default = {}
+}
+
+variable "keycloak" {
+  description = "Keycloak with one admin user (`admin_user`, generated password kept under `secrets_prefix`), a realm and OIDC clients for Argo CD and the Kubernetes API. Set `external_url` to use a Keycloak shared across infrastructures instead of deploying one; `realm` names the (shareable) realm."
+  type = object({
+    enabled          = optional(bool, true)
+    admin_user       = optional(string, "admin")
+    realm            = optional(string, "cairn")
+    hostname         = optional(string)
+    external_url     = optional(string)
+    chart_version    = optional(string, "24.4.13")
+    password_version = optional(number, 1)
+    kubernetes_oidc  = optional(bool, true)
+  })
+  default = {}
+}
