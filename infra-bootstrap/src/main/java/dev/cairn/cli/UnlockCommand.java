@@ -12,6 +12,14 @@ final class UnlockCommand extends RepoCommand {
     public Integer call() {
         var locks = common.workspace(repo).locks();
         var owner = locks.owner(infra);
+        if (common.json()) {
+            owner.ifPresent(o -> locks.forceRelease(infra));
+            var body = new java.util.LinkedHashMap<String, Object>();
+            body.put("infrastructure", infra);
+            body.put("released", owner.orElse(null));
+            printJson(body);
+            return Cairn.OK;
+        }
         if (owner.isEmpty()) {
             out().println("`" + infra + "` is not locked.");
         } else {
