@@ -122,11 +122,10 @@ public final class StageCatalog {
         var specValues = Json.toMap(infra.specNode()); // read-only in every scope: convert once, not per stage
         for (var def : definitions.values()) {
             var scope = probeScope(stages, specValues);
-            try {
-                renderInputs(stages, def.name(), scope);
-            } catch (StageInputException e) {
+            var problems = new ArrayList<StageInputException>();
+            renderInputs(stages, def.name(), scope, problems);
+            for (var e : problems) {
                 diagnostics.add(new Diagnostic(sm.value(e.pointer()), e.rule(), "stage `" + def.name() + "`: " + e.getMessage(), e.hint()));
-                continue;
             }
             addReferences(stages, def, scope, diagnostics);
             if (spec.state().isS3() && !def.name().equals("backend")) {
@@ -193,6 +192,14 @@ public final class StageCatalog {
      * declares are passed (the user's own inputs must exist there).
      */
     public Map<String, Object> renderInputs(Stages stages, String stage, TemplateScope scope) {
+        return renderInputs(stages, stage, scope, null);
+    }
+
+    /**
+     * As {@link #renderInputs(Stages, String, TemplateScope)}; with {@code problems} every input
+     * that cannot be rendered is collected there (and left out) instead of stopping at the first.
+     */
+    public Map<String, Object> renderInputs(Stages stages, String stage, TemplateScope scope, List<StageInputException> problems) {
         var def = stages.get(stage);
         var iface = stages.interfaces().getOrDefault(stage, ModuleInterface.UNKNOWN);
         var infra = stages.infrastructure();
@@ -204,13 +211,13 @@ public final class StageCatalog {
                 putIfDeclared(vars, iface, def.builtin(), "tags", tags(infra));
             }
             def.settings().forEach((k, v) -> {
-                if (iface.declaresVariable(k)) vars.put(k, render(v, scope, settingPointer(infra, def, k), stage));
+                if (iface.declaresVariable(k)) collect(problems, () -> vars.put(k, render(v, scope, settingPointer(infra, def, k), stage)));
             });
             def.wiring().forEach((k, v) -> {
-                if (iface.declaresVariable(k)) vars.put(k, render(v, scope, def.pointer(), stage));
+                if (iface.declaresVariable(k)) collect(problems, () -> vars.put(k, render(v, scope, def.pointer(), stage)));
             });
         }
-        def.inputs().forEach((k, v) -> {
+        def.inputs().forEach((k, v) -> collect(problems, () -> {
             var pointer = def.pointer() + "/inputs/" + k;
             if (iface.known() && !iface.variables().contains(k)) {
                 var suggestion = Suggestions.closest(k, iface.variables());
@@ -218,8 +225,20 @@ public final class StageCatalog {
                         suggestion != null ? "did you mean `" + suggestion + "`?" : "declared variables: " + String.join(", ", iface.variables()), pointer);
             }
             vars.put(k, render(v, scope, pointer, stage));
-        });
+        }));
         return vars;
+    }
+
+    private static void collect(List<StageInputException> problems, Runnable step) {
+        if (problems == null) {
+            step.run();
+            return;
+        }
+        try {
+            step.run();
+        } catch (StageInputException e) {
+            problems.add(e);
+        }
     }
 
     private Object render(Object value, TemplateScope scope, String pointer, String stage) {

@@ -52,7 +52,7 @@ public final class StageRunner {
         try {
             if (Files.exists(marker) && Files.readString(marker).equals(hash)) return;
             synchronized (INIT_LOCK) {
-                var result = cli.run(dir, log, redact, false, "init", "-input=false", "-no-color", "-reconfigure");
+                var result = cli.run(dir, log, redact, TerraformCli.Stdout.LOG, "init", "-input=false", "-no-color", "-reconfigure");
                 check(result, "terraform init");
             }
             Files.createDirectories(marker.getParent());
@@ -76,12 +76,11 @@ public final class StageRunner {
         var args = new ArrayList<>(List.of("plan", "-json", "-input=false", "-no-color", "-lock-timeout=120s",
                 "-detailed-exitcode", "-out=" + PLAN_FILE));
         if (destroy) args.add("-destroy");
-        var result = cli.run(dir, log, redact, true, args.toArray(String[]::new));
+        var result = cli.run(dir, log, redact, TerraformCli.Stdout.CAPTURE_UI, args.toArray(String[]::new));
         var ui = UiStream.parse(result.stdout());
-        ui.writeTo(log, redact);
         if (result.exitCode() != 0 && result.exitCode() != 2) throw failure("terraform plan", result, ui);
         if (!withValues) return new PlanResult(ui.summary(), null, ui.outputNames());
-        var show = cli.run(dir, log, redact, true, "show", "-json", "-no-color", PLAN_FILE);
+        var show = cli.run(dir, log, redact, TerraformCli.Stdout.CAPTURE, "show", "-json", "-no-color", PLAN_FILE);
         check(show, "terraform show");
         try {
             var plan = Json.MAPPER.readTree(show.stdout());
@@ -103,9 +102,8 @@ public final class StageRunner {
     public ApplyResult applyDirect(Path dir, boolean destroy, Writer log, UnaryOperator<String> redact) {
         var args = new ArrayList<>(List.of("apply", "-json", "-input=false", "-no-color", "-lock-timeout=120s", "-auto-approve"));
         if (destroy) args.add("-destroy");
-        var result = cli.run(dir, log, redact, true, args.toArray(String[]::new));
+        var result = cli.run(dir, log, redact, TerraformCli.Stdout.CAPTURE_UI, args.toArray(String[]::new));
         var ui = UiStream.parse(result.stdout());
-        ui.writeTo(log, redact);
         if (result.exitCode() != 0) throw failure("terraform apply", result, ui);
         if (destroy) return new ApplyResult(ui.summary(), Map.of());
         var applied = ui.appliedOutputs();
@@ -114,10 +112,9 @@ public final class StageRunner {
 
     /** Applies the saved plan; the outputs come from the apply's own stream unless one is sensitive. */
     public Map<String, StageOutputs.Output> apply(Path dir, Writer log, UnaryOperator<String> redact) {
-        var result = cli.run(dir, log, redact, true, "apply", "-json", "-input=false", "-no-color", "-lock-timeout=120s",
+        var result = cli.run(dir, log, redact, TerraformCli.Stdout.CAPTURE_UI, "apply", "-json", "-input=false", "-no-color", "-lock-timeout=120s",
                 "-auto-approve", PLAN_FILE);
         var ui = UiStream.parse(result.stdout());
-        ui.writeTo(log, redact);
         if (result.exitCode() != 0) throw failure("terraform apply", result, ui);
         try {
             Files.deleteIfExists(dir.resolve(PLAN_FILE));
@@ -129,7 +126,7 @@ public final class StageRunner {
     }
 
     public Map<String, StageOutputs.Output> outputs(Path dir, Writer log, UnaryOperator<String> redact) {
-        var result = cli.run(dir, log, redact, true, "output", "-json", "-no-color");
+        var result = cli.run(dir, log, redact, TerraformCli.Stdout.CAPTURE, "output", "-json", "-no-color");
         check(result, "terraform output");
         try {
             var out = new LinkedHashMap<String, StageOutputs.Output>();

@@ -32,7 +32,17 @@ public final class TerraformCli {
         return binary;
     }
 
-    public CommandResult run(Path workDir, Writer log, UnaryOperator<String> redact, boolean captureStdout, String... args) {
+    /** Where standard output goes. */
+    public enum Stdout {
+        /** to the log, line by line */
+        LOG,
+        /** captured only (JSON documents: plan, outputs) */
+        CAPTURE,
+        /** captured, and the human message of each machine-readable UI line to the log as it comes */
+        CAPTURE_UI
+    }
+
+    public CommandResult run(Path workDir, Writer log, UnaryOperator<String> redact, Stdout stdoutMode, String... args) {
         var command = new ArrayList<String>();
         command.add(binary.path().toString());
         command.addAll(List.of(args));
@@ -47,8 +57,12 @@ public final class TerraformCli {
             process.getOutputStream().close();
             var stdout = new StringBuilder();
             var errTail = new ArrayDeque<String>();
-            var errThread = Thread.ofVirtual().start(() -> pump(process.getErrorStream(), log, redact, null, errTail));
-            pump(process.getInputStream(), captureStdout ? null : log, redact, captureStdout ? stdout : null, null);
+            var errThread = Thread.ofVirtual().start(() -> pump(process.getErrorStream(), log, redact, null, errTail, UnaryOperator.identity()));
+            switch (stdoutMode) {
+                case LOG -> pump(process.getInputStream(), log, redact, null, null, UnaryOperator.identity());
+                case CAPTURE -> pump(process.getInputStream(), null, redact, stdout, null, UnaryOperator.identity());
+                case CAPTURE_UI -> pump(process.getInputStream(), log, redact, stdout, null, UiStream::humanText);
+            }
             errThread.join();
             int code = process.waitFor();
             synchronized (log) {
@@ -64,12 +78,15 @@ public final class TerraformCli {
         }
     }
 
-    private static void pump(InputStream in, Writer log, UnaryOperator<String> redact, StringBuilder capture, ArrayDeque<String> tail) {
+    private static void pump(InputStream in, Writer log, UnaryOperator<String> redact, StringBuilder capture,
+                             ArrayDeque<String> tail, UnaryOperator<String> toLog) {
         try (var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (capture != null) capture.append(line).append('\n');
-                var safe = redact.apply(line);
+                var shown = toLog.apply(line);
+                if (shown == null) continue;
+                var safe = redact.apply(shown);
                 if (log != null) {
                     synchronized (log) {
                         log.write(safe);

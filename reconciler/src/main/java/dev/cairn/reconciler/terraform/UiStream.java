@@ -5,13 +5,10 @@ import dev.cairn.reconciler.manifest.Json;
 import dev.cairn.reconciler.store.StageOutputs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Terraform's machine-readable UI ({@code plan -json}, {@code apply -json}): one JSON message a
@@ -34,22 +31,16 @@ final class UiStream {
         return stream;
     }
 
-    /** The human text of each message, as the log keeps it. */
-    void writeTo(Writer log, UnaryOperator<String> redact) {
+    /** The human text of one UI line, as the log keeps it (a diagnostic with its detail). */
+    static String humanText(String line) {
+        if (!line.startsWith("{")) return line;
         try {
-            synchronized (log) {
-                for (var m : messages) {
-                    log.write(redact.apply(m.path("@message").asText()));
-                    log.write('\n');
-                    var detail = m.path("diagnostic").path("detail").asText("");
-                    if (!detail.isBlank()) {
-                        log.write(redact.apply(detail.indent(2)));
-                    }
-                }
-                log.flush();
-            }
+            var m = Json.MAPPER.readTree(line);
+            var text = m.path("@message").asText();
+            var detail = m.path("diagnostic").path("detail").asText("");
+            return detail.isBlank() ? text : text + "\n" + detail.strip().indent(2).stripTrailing();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return line;
         }
     }
 
