@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The environment every terraform process gets: non-interactive, no checkpoint calls, a shared
- * provider plugin cache, and optionally a provider mirror ({@code CAIRN_PROVIDER_MIRROR}, the folder that holds
- * {@code registry.terraform.io}) for machines with no registry access: providers then come only from it. A user's own {@code TF_CLI_CONFIG_FILE} is left alone.
+ * provider plugin cache, and, unless the user has a CLI config of their own
+ * ({@code TF_CLI_CONFIG_FILE} pointing at a file), a {@link ProviderMirror} when one is named or
+ * found, for machines with no registry access.
  */
 public final class TerraformEnvironment {
     private TerraformEnvironment() {
@@ -33,19 +34,20 @@ public final class TerraformEnvironment {
             throw new UncheckedIOException("cannot create the plugin cache " + cache, e);
         }
         env.put("TF_PLUGIN_CACHE_DIR", cache);
-        var mirror = System.getenv("CAIRN_PROVIDER_MIRROR");
         var userConfig = System.getenv("TF_CLI_CONFIG_FILE");
-        boolean userConfigExists = userConfig != null && Files.exists(Path.of(userConfig));
-        if (mirror != null && !mirror.isBlank() && !userConfigExists) {
-            var config = stateDir.resolve("terraform.rc");
-            try {
-                Files.createDirectories(stateDir);
-                Files.writeString(config, "provider_installation {\n  filesystem_mirror {\n    path = \"" + mirror
-                        + "\"\n  }\n}\n");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        boolean userConfigExists = userConfig != null && !userConfig.isBlank() && Files.exists(Path.of(userConfig));
+        if (!userConfigExists) {
+            var mirror = ProviderMirror.discover();
+            if (mirror.isPresent()) {
+                var config = stateDir.resolve("terraform.rc");
+                try {
+                    Files.createDirectories(stateDir);
+                    Files.writeString(config, mirror.get().cliConfig());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                env.put("TF_CLI_CONFIG_FILE", config.toString());
             }
-            env.put("TF_CLI_CONFIG_FILE", config.toString());
         }
         return env;
     }
