@@ -43,7 +43,7 @@ abstract class RunCommand extends RepoCommand {
         };
         int configured = loaded.config().terraform().parallelism() == null ? 4 : loaded.config().terraform().parallelism();
         var options = new Reconciler.Options("cli:" + System.getProperty("user.name"), parallelism != null ? parallelism : configured,
-                action() == RunAction.PLAN ? null : confirmation, view);
+                action() == RunAction.PLAN ? null : confirmation, view, revision(loaded.root()));
         Run run = switch (action()) {
             case PLAN -> reconciler.plan(infra, options);
             case APPLY -> reconciler.apply(infra, options);
@@ -56,6 +56,22 @@ abstract class RunCommand extends RepoCommand {
             printer.printSummary(run, common.workspace(repo));
         }
         return run.status() == RunStatus.SUCCEEDED ? Cairn.OK : Cairn.RUN_FAILED;
+    }
+
+    /** The commit the repo's work tree is at, with {@code -dirty} when it has changes; null outside git. */
+    static String revision(java.nio.file.Path repo) {
+        var builder = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().findGitDir(repo.toFile());
+        if (builder.getGitDir() == null) return null;
+        try (var repository = builder.build(); var git = new org.eclipse.jgit.api.Git(repository)) {
+            var head = repository.resolve("HEAD");
+            if (head == null) return null;
+            var status = git.status().call();
+            boolean dirty = !status.getUncommittedChanges().isEmpty()
+                    || status.getUntracked().stream().anyMatch(f -> !f.startsWith(".cairn/") && !f.contains("/.cairn/"));
+            return head.name() + (dirty ? "-dirty" : "");
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private boolean ask(String question) {

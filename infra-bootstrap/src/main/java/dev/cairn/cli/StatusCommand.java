@@ -52,7 +52,9 @@ final class StatusCommand extends RepoCommand {
                 case CANCELLED -> t.yellow("cancelled");
                 case RUNNING -> t.yellow("running");
             };
-            out().println(t.bold(name) + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.id() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()));
+            out().println(t.bold(name) + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.id() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()
+                    + (run.revision() == null ? "" : ", at " + run.revision().substring(0, Math.min(12, run.revision().length()))
+                    + (run.revision().endsWith("-dirty") ? "-dirty" : ""))));
             var view = new ProgressView(out(), t);
             for (var stage : run.stages().values()) {
                 out().println("    " + view.line(stage));

@@ -182,6 +182,25 @@ class CliIT {
     }
 
     @Test
+    void eachRunRecordsTheCommitItReconciledAndWhetherTheWorkTreeWasDirty() throws Exception {
+        var repo = quickstart();
+        String commit;
+        try (var git = org.eclipse.jgit.api.Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            commit = git.commit().setMessage("infra").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call().name();
+        }
+
+        assertThat(cairn("apply", repo.toString(), "--infra", "dev", "--yes").exit()).isZero();
+        var clean = Json.MAPPER.readTree(cairn("status", repo.toString(), "--infra", "dev", "-o", "json").out());
+        assertThat(clean.at("/0/lastRun/revision").asText()).isEqualTo(commit);
+
+        Files.writeString(repo.resolve("cairn.yaml"), "\n# an uncommitted edit\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(cairn("apply", repo.toString(), "--infra", "dev", "--yes").exit()).isZero();
+        var dirty = Json.MAPPER.readTree(cairn("status", repo.toString(), "--infra", "dev", "-o", "json").out());
+        assertThat(dirty.at("/0/lastRun/revision").asText()).isEqualTo(commit + "-dirty");
+    }
+
+    @Test
     void graphPrintsMermaidAndDot() throws Exception {
         var repo = quickstart().toString();
         var mermaid = cairn("graph", repo, "--infra", "dev");

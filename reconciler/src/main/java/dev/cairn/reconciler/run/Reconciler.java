@@ -64,11 +64,19 @@ public final class Reconciler {
     private final LockStore locks;
     private final BlobStore blobs;
 
-    public record Options(String trigger, int parallelism, Confirmation confirmation, RunListener listener) {
+    /**
+     * @param revision the repo revision being reconciled (a commit id, {@code -dirty} when the work
+     *                 tree has changes), recorded on the run; null when unknown
+     */
+    public record Options(String trigger, int parallelism, Confirmation confirmation, RunListener listener, String revision) {
         public Options {
             trigger = trigger == null ? "cli" : trigger;
             parallelism = parallelism <= 0 ? 4 : parallelism;
             listener = listener == null ? RunListener.NONE : listener;
+        }
+
+        public Options(String trigger, int parallelism, Confirmation confirmation, RunListener listener) {
+            this(trigger, parallelism, confirmation, listener, null);
         }
     }
 
@@ -184,7 +192,7 @@ public final class Reconciler {
             outputs.all(infra.name()).values().forEach(o -> o.values().values().forEach(v -> {
                 if (v.sensitive()) redactor.add(v.value());
             }));
-            run = new Run(runId, infra.name(), action, RunStatus.RUNNING, options.trigger(), null, Instant.now(), null,
+            run = new Run(runId, infra.name(), action, RunStatus.RUNNING, options.trigger(), options.revision(), Instant.now(), null,
                     stages.graph().waves(), results, null, 0);
             runs.put(run);
             options.listener().runStarted(run);
