@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 public final class StageRunner {
     public static final String PLAN_FILE = "cairn.tfplan";
     private static final String INIT_MARKER = ".terraform/cairn-init.sha256";
-    /** Terraform's plugin cache is not safe for concurrent inits. */
+    /** Terraform's plugin cache is not safe for concurrent inits: one init at a time per process. */
     private static final Object INIT_LOCK = new Object();
 
     private final TerraformCli cli;

@@ -22,32 +22,33 @@ public final class TerraformEnvironment {
         env.put("TF_IN_AUTOMATION", "1");
         env.put("TF_INPUT", "0");
         env.put("CHECKPOINT_DISABLE", "1");
+        var mirror = ProviderMirror.discover();
+        var userConfig = System.getenv("TF_CLI_CONFIG_FILE");
+        boolean userConfigExists = userConfig != null && !userConfig.isBlank() && Files.exists(Path.of(userConfig));
+        if (!userConfigExists && mirror.isPresent()) {
+            var config = stateDir.resolve("terraform.rc");
+            try {
+                Files.createDirectories(stateDir);
+                Files.writeString(config, mirror.get().cliConfig());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            env.put("TF_CLI_CONFIG_FILE", config.toString());
+        }
+        // A plugin cache saves the downloads from a registry. Next to a local mirror it saves
+        // nothing, and terraform relinks a mirrored provider's cache entry on every init, which
+        // breaks a stage applying at that moment: so no default cache when there is a mirror.
         var cache = System.getenv("TF_PLUGIN_CACHE_DIR");
-        if (cache == null || cache.isBlank()) {
+        if ((cache == null || cache.isBlank()) && mirror.isEmpty()) {
             var xdg = System.getenv("XDG_CACHE_HOME");
             var base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
             cache = base.resolve("cairn").resolve("terraform-plugins").toString();
-        }
-        try {
-            Files.createDirectories(Path.of(cache));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the plugin cache " + cache, e);
-        }
-        env.put("TF_PLUGIN_CACHE_DIR", cache);
-        var userConfig = System.getenv("TF_CLI_CONFIG_FILE");
-        boolean userConfigExists = userConfig != null && !userConfig.isBlank() && Files.exists(Path.of(userConfig));
-        if (!userConfigExists) {
-            var mirror = ProviderMirror.discover();
-            if (mirror.isPresent()) {
-                var config = stateDir.resolve("terraform.rc");
-                try {
-                    Files.createDirectories(stateDir);
-                    Files.writeString(config, mirror.get().cliConfig());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                env.put("TF_CLI_CONFIG_FILE", config.toString());
+            try {
+                Files.createDirectories(Path.of(cache));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the plugin cache " + cache, e);
             }
+            env.put("TF_PLUGIN_CACHE_DIR", cache);
         }
         return env;
     }
