@@ -85,6 +85,13 @@ class AwsEmulatedIT {
             var again = cairn(moto, "apply", repo.toString(), "--infra", "dev", "--yes");
             assertThat(again.exit()).as(again.output()).isZero();
             assertThat(again.output()).contains("No changes. Infrastructure is up to date.");
+            // and an explicit plan of every stage (saved plans, show -json) finds nothing to do
+            var plan = cairn(moto, "plan", repo.toString(), "--infra", "dev", "-o", "json");
+            assertThat(plan.exit()).as(plan.output()).isZero();
+            var planned = Json.MAPPER.readTree(plan.output().substring(plan.output().indexOf('{')));
+            for (var stage : List.of("backend", "network", "domain", "kubernetes", "addons")) {
+                assertThat(planned.at("/stages/" + stage + "/status").asText()).as(stage).isEqualTo("NO_CHANGES");
+            }
 
             var destroy = cairn(moto, "destroy", repo.toString(), "--infra", "dev", "--yes");
             assertThat(destroy.exit()).as(destroy.output() + logs(repo)).isZero();
