@@ -11,7 +11,7 @@
 # timed twice: as written plainly (no plugin cache) and tuned (TF_PLUGIN_CACHE_DIR set).
 #
 # Needs: a JDK 21+, terraform >= 1.10, python3 with moto[server], and the AWS provider (from the
-# registry, or a filesystem mirror: CAIRN_PROVIDER_MIRROR, else /opt/tf-plugins when present).
+# registry, or a filesystem mirror: CAIRN_PROVIDER_MIRROR, else one found on this machine).
 # Env: BENCH_RUNS (default 3), BENCH_KEEP=1 keeps the temp dir.
 set -euo pipefail
 
@@ -38,8 +38,9 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/moto-api/" >/dev/null
 curl -fs "http://127.0.0.1:$PORT/moto-api/" >/dev/null || die "moto did not start (see $WORK/moto.log)"
 export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+. "$ROOT/bin/lib/mirror.sh"
+cairn_find_provider_mirror
 MIRROR=${CAIRN_PROVIDER_MIRROR:-}
-[[ -z "$MIRROR" && -d /opt/tf-plugins ]] && MIRROR=/opt/tf-plugins
 if [[ -n "$MIRROR" ]]; then
   printf 'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n' "$MIRROR" >"$WORK/terraform.rc"
   export TF_CLI_CONFIG_FILE="$WORK/terraform.rc"

@@ -9,8 +9,7 @@
 #
 # Env: BENCH_RUNS (default 3), CAIRN_JAR (default: the jar of this checkout), CAIRN_JAVA_OPTS (extra JVM flags, e.g. "-XX:TieredStopAtLevel=1
 # -XX:+UseSerialGC"), TF_PLUGIN_CACHE_DIR (shared by both sides; a temp dir when unset),
-# TF_CLI_CONFIG_FILE (when unset or missing, and BENCH_PROVIDER_MIRROR or /opt/tf-plugins exists, a config
-# using that filesystem mirror is written; the quickstart needs no providers anyway),
+# TF_CLI_CONFIG_FILE (dropped when it names a missing file; the quickstart needs no providers),
 # BENCH_KEEP=1 keeps the temp dirs.
 set -euo pipefail
 
@@ -47,13 +46,8 @@ trap cleanup EXIT
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0   # Cairn sets these for its own terraform runs
 export TF_PLUGIN_CACHE_DIR=${TF_PLUGIN_CACHE_DIR:-$WORK/plugin-cache}
 mkdir -p "$TF_PLUGIN_CACHE_DIR"
-if [[ -z "${TF_CLI_CONFIG_FILE:-}" || ! -f "${TF_CLI_CONFIG_FILE:-}" ]]; then   # unset, or set to a missing file
-  unset TF_CLI_CONFIG_FILE
-  mirror=${BENCH_PROVIDER_MIRROR:-/opt/tf-plugins}
-  if [[ -d "$mirror" ]]; then
-    printf 'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n' "$mirror" >"$WORK/terraform.rc"
-    export TF_CLI_CONFIG_FILE="$WORK/terraform.rc"
-  fi
+if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
+  unset TF_CLI_CONFIG_FILE   # a missing config only adds warnings to every terraform run
 fi
 unset CAIRN_STATE_DIR   # state goes to each copy's own .cairn
 

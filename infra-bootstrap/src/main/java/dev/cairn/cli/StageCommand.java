@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.reconciler.manifest.Json;
 import dev.cairn.reconciler.run.Redactor;
+import dev.cairn.reconciler.store.local.AtomicFiles;
 import dev.cairn.reconciler.terraform.StageRunner;
 import dev.cairn.reconciler.terraform.TerraformBinary;
 import dev.cairn.reconciler.terraform.TerraformCli;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.concurrent.Callable;
@@ -58,14 +58,7 @@ final class StageCommand implements Callable<Integer> {
             case apply -> body.put("outputs", runner.apply(workDir, log, redactor));
             case outputs -> body.put("outputs", runner.outputs(workDir, log, redactor));
         }
-        if (result != null) {
-            Files.writeString(result, Json.MAPPER.writeValueAsString(body));
-            try {
-                Files.setPosixFilePermissions(result, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not POSIX
-            }
-        }
+        if (result != null) AtomicFiles.write(result, Json.MAPPER.writeValueAsBytes(body));
         var shown = new LinkedHashMap<>(body);
         if (shown.get("outputs") instanceof java.util.Map<?, ?> outs) {
             var masked = new LinkedHashMap<String, Object>();

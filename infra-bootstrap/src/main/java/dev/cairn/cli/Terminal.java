@@ -1,7 +1,5 @@
 package dev.cairn.cli;
 
-import java.io.PrintWriter;
-
 /** Whether we talk to a person at a terminal (live redraws, colors) or to a pipe (plain lines). */
 final class Terminal {
     private final boolean interactive;
@@ -54,9 +52,5 @@ final class Terminal {
         } catch (ReflectiveOperationException e) {
             return true;
         }
-    }
-
-    static void flush(PrintWriter out) {
-        out.flush();
     }
 }

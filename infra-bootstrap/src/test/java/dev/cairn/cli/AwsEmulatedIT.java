@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -47,16 +46,7 @@ class AwsEmulatedIT {
 
     @Test
     void theBuiltInAwsStagesApplyReplanCleanAndDestroyAgainstTheEmulator() throws Exception {
-        var repo = tmp.resolve("aws-emulated");
-        var from = Path.of(System.getProperty("cairn.repoRoot")).resolve("examples/aws-emulated");
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (var p : walk.toList()) {
-                var rel = from.relativize(p).toString();
-                if (rel.startsWith(".cairn") || rel.contains(".terraform")) continue;
-                if (Files.isDirectory(p)) Files.createDirectories(repo.resolve(rel));
-                else Files.copy(p, repo.resolve(rel), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        var repo = Examples.copy("aws-emulated", tmp.resolve("aws-emulated"));
         try (var moto = MotoServer.start(tmp.resolve("moto.log"))) {
             var validate = cairn(moto, "validate", repo.toString());
             assertThat(validate.exit()).as(validate.output()).isZero();

@@ -13,10 +13,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,17 +44,7 @@ class CliIT {
     }
 
     Path quickstart() throws IOException {
-        var from = Path.of(System.getProperty("cairn.repoRoot")).resolve("examples/quickstart");
-        var to = tmp.resolve("quickstart");
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (var p : walk.toList()) {
-                var rel = from.relativize(p).toString();
-                if (rel.startsWith(".cairn") || rel.contains(".terraform")) continue;
-                if (Files.isDirectory(p)) Files.createDirectories(to.resolve(rel));
-                else Files.copy(p, to.resolve(rel), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return to;
+        return Examples.copy("quickstart", tmp.resolve("quickstart"));
     }
 
     @Test

@@ -11,12 +11,11 @@ import dev.cairn.reconciler.module.ModuleException;
 import dev.cairn.reconciler.module.ModuleFetcher;
 import dev.cairn.reconciler.module.ModuleInterface;
 import dev.cairn.reconciler.module.ModuleSource;
-import dev.cairn.reconciler.store.BlobStore;
 import dev.cairn.reconciler.store.LockStore;
 import dev.cairn.reconciler.store.OutputStore;
 import dev.cairn.reconciler.store.RunStore;
 import dev.cairn.reconciler.store.StageOutputs;
-import dev.cairn.reconciler.store.local.LocalBlobStore;
+import dev.cairn.reconciler.store.local.AtomicFiles;
 import dev.cairn.reconciler.store.local.LocalLockStore;
 import dev.cairn.reconciler.template.TemplateEngine;
 import dev.cairn.reconciler.template.TemplateScope;
@@ -62,7 +61,6 @@ public final class Reconciler {
     private final RunStore runs;
     private final OutputStore outputs;
     private final LockStore locks;
-    private final BlobStore blobs;
 
     /**
      * @param revision the repo revision being reconciled (a commit id, {@code -dirty} when the work
@@ -82,7 +80,7 @@ public final class Reconciler {
 
     public Reconciler(InfrastructureRepo repo, Workspace workspace, StageCatalog catalog, ModuleFetcher fetcher,
                       StageRunner runner, TemplateEngine templates, RunStore runs, OutputStore outputs,
-                      LockStore locks, BlobStore blobs) {
+                      LockStore locks) {
         this.repo = repo;
         this.workspace = workspace;
         this.catalog = catalog;
@@ -92,7 +90,6 @@ public final class Reconciler {
         this.runs = runs;
         this.outputs = outputs;
         this.locks = locks;
-        this.blobs = blobs;
     }
 
     /** Everything on this machine: local stores under {@code workspace}, the given terraform binary. */
@@ -101,7 +98,7 @@ public final class Reconciler {
         var fetcher = new ModuleFetcher(workspace.gitCache(), BuiltinModules.discover());
         var cli = new TerraformCli(terraform, TerraformEnvironment.create(workspace.root()));
         return new Reconciler(repo, workspace, new StageCatalog(fetcher, templates), fetcher, new StageRunner(cli),
-                templates, workspace.runs(), workspace.outputs(), workspace.locks(), workspace.blobs());
+                templates, workspace.runs(), workspace.outputs(), workspace.locks());
     }
 
     public Run plan(String infrastructure, Options options) {
@@ -171,6 +168,8 @@ public final class Reconciler {
         final RunAction action;
         final Options options;
         final Redactor redactor = new Redactor();
+        /** The stored outputs, read once when the run starts and kept in step with every write. */
+        final Map<String, StageOutputs> stored = new ConcurrentHashMap<>();
         final Map<String, Map<String, StageOutputs.Output>> current = new ConcurrentHashMap<>();
         final Map<String, Writer> logs = new ConcurrentHashMap<>();
         final Map<String, StageRunner.PlanResult> plans = new ConcurrentHashMap<>();
@@ -189,7 +188,8 @@ public final class Reconciler {
             for (var stage : stages.graph().topologicalOrder()) {
                 results.put(stage, StageResult.pending(stage).withLog(workspace.logKey(infra.name(), runId, stage)));
             }
-            outputs.all(infra.name()).values().forEach(o -> o.values().values().forEach(v -> {
+            stored.putAll(outputs.all(infra.name()));
+            stored.values().forEach(o -> o.values().values().forEach(v -> {
                 if (v.sensitive()) redactor.add(v.value());
             }));
             run = new Run(runId, infra.name(), action, RunStatus.RUNNING, options.trigger(), options.revision(), Instant.now(), null,
@@ -217,13 +217,13 @@ public final class Reconciler {
             try {
                 var def = stages.get(stage);
                 if (def.source() instanceof ModuleSource.Registry) return;
-                if (action == RunAction.DESTROY && outputs.get(infra.name(), stage).isEmpty()) return;
+                if (action == RunAction.DESTROY && !stored.containsKey(stage)) return;
                 var dir = workspace.workDir(infra.name(), stage);
                 fetcher.materialize(def.source(), dir, Map.of());
                 var scope = scope();
                 var backend = backendConfig(stage, scope);
                 if (scope.sawUnknown()) return;
-                writeGenerated(dir, backend, false);
+                writeGenerated(dir, backend, ModuleInterface.scan(dir).needsAws());
                 runner.init(dir, log(stage), redactor);
             } catch (RuntimeException | IOException e) {
                 // the stage's own run reports it
@@ -268,11 +268,11 @@ public final class Reconciler {
             try {
                 awaitPrewarm(stage);
                 update(result(stage).with(StageStatus.PLANNING));
-                if (destroy && outputs.get(infra.name(), stage).isEmpty()) {
+                if (destroy && !stored.containsKey(stage)) {
                     update(result(stage).withPlan(dev.cairn.reconciler.terraform.PlanSummary.EMPTY).with(StageStatus.NO_CHANGES));
                     return true;
                 }
-                var dir = prepare(stage, destroy);
+                var dir = prepare(stage);
                 if (dir == null) {
                     update(result(stage).with(StageStatus.DEFERRED));
                     return true;
@@ -303,12 +303,12 @@ public final class Reconciler {
         boolean converge(String stage, boolean destroy) {
             try {
                 awaitPrewarm(stage);
-                if (destroy && outputs.get(infra.name(), stage).isEmpty()) {
+                if (destroy && !stored.containsKey(stage)) {
                     update(result(stage).withPlan(dev.cairn.reconciler.terraform.PlanSummary.EMPTY).with(StageStatus.NO_CHANGES));
                     return true;
                 }
                 update(result(stage).with(destroy ? StageStatus.DESTROYING : StageStatus.APPLYING));
-                var dir = prepare(stage, destroy);
+                var dir = prepare(stage);
                 if (dir == null) throw new StageFailedException("inputs still unknown after every upstream stage applied");
                 var log = log(stage);
                 runner.init(dir, log, redactor);
@@ -316,7 +316,7 @@ public final class Reconciler {
                 var applied = runner.applyDirect(dir, destroy, log, redactor);
                 var summary = applied.summary();
                 if (destroy) {
-                    outputs.delete(infra.name(), stage);
+                    forget(stage);
                     update(result(stage).withPlan(summary).with(StageStatus.DESTROYED));
                 } else {
                     store(stage, applied.outputs());
@@ -345,10 +345,10 @@ public final class Reconciler {
                     if (status == StageStatus.PLANNED) {
                         update(result(stage).with(StageStatus.DESTROYING));
                         runner.apply(dir, log, redactor);
-                        outputs.delete(infra.name(), stage);
+                        forget(stage);
                         update(result(stage).with(StageStatus.DESTROYED));
-                    } else if (outputs.get(infra.name(), stage).isPresent()) {
-                        outputs.delete(infra.name(), stage);
+                    } else if (stored.containsKey(stage)) {
+                        forget(stage);
                         update(result(stage).with(StageStatus.DESTROYED));
                     }
                     return true;
@@ -379,10 +379,10 @@ public final class Reconciler {
                     && planned.plannedOutputs().values().stream().noneMatch(v -> v.value() == dev.cairn.reconciler.template.Unknown.VALUE)) {
                 return planned.plannedOutputs();
             }
-            var stored = outputs.get(infra.name(), stage);
-            if (planned != null && stored.isPresent() && planned.summary().outputChanges().isEmpty()
-                    && new java.util.HashSet<>(planned.outputNames()).equals(stored.get().values().keySet())) {
-                return stored.get().values();
+            var previous = stored.get(stage);
+            if (planned != null && previous != null && planned.summary().outputChanges().isEmpty()
+                    && new java.util.HashSet<>(planned.outputNames()).equals(previous.values().keySet())) {
+                return previous.values();
             }
             return runner.outputs(dir, log, redactor);
         }
@@ -392,20 +392,29 @@ public final class Reconciler {
                 if (v.sensitive()) redactor.add(v.value());
             });
             current.put(stage, values);
-            outputs.put(infra.name(), new StageOutputs(stage, run.id(), Instant.now(), values));
+            var record = new StageOutputs(stage, run.id(), Instant.now(), values);
+            outputs.put(infra.name(), record);
+            stored.put(stage, record);
+        }
+
+        private void forget(String stage) {
+            outputs.delete(infra.name(), stage);
+            stored.remove(stage);
         }
 
         /**
          * Renders the stage's work dir: module files, {@code cairn.auto.tfvars.json}, backend and
          * provider config. Null when an input is not known yet.
          */
-        private Path prepare(String stage, boolean destroy) {
+        private Path prepare(String stage) {
             var def = stages.get(stage);
             var dir = workspace.workDir(infra.name(), stage);
             boolean registry = def.source() instanceof ModuleSource.Registry;
+            var iface = ModuleInterface.UNKNOWN;
             if (!registry) {
                 fetcher.materialize(def.source(), dir, Map.of());
-                stages.interfaces().put(stage, ModuleInterface.scan(dir));
+                iface = ModuleInterface.scan(dir);
+                stages.interfaces().put(stage, iface);
             }
             var scope = scope();
             var vars = catalog.renderInputs(stages, stage, scope);
@@ -414,7 +423,7 @@ public final class Reconciler {
             if (registry) fetcher.materialize(def.source(), dir, vars);
             try {
                 write(dir.resolve("cairn.auto.tfvars.json"), Json.MAPPER.writeValueAsString(vars));
-                writeGenerated(dir, backend, registry);
+                writeGenerated(dir, backend, registry || iface.needsAws());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -422,11 +431,11 @@ public final class Reconciler {
         }
 
         /** The generated backend and, for modules that use AWS, provider config. */
-        private void writeGenerated(Path dir, Map<String, Object> backend, boolean registry) throws IOException {
+        private void writeGenerated(Path dir, Map<String, Object> backend, boolean usesAws) throws IOException {
             write(dir.resolve("cairn_backend.tf.json"), Json.MAPPER.writeValueAsString(backend));
             var provider = infra.spec().provider();
             var providerFile = dir.resolve("cairn_provider.tf.json");
-            if (provider.isAws() && (registry || ModuleInterface.scan(dir).needsAws())) {
+            if (provider.isAws() && usesAws) {
                 write(providerFile, Json.MAPPER.writeValueAsString(ProviderConfig.aws(infra)));
             } else {
                 Files.deleteIfExists(providerFile);
@@ -446,7 +455,7 @@ public final class Reconciler {
 
         private TemplateScope scope() {
             var values = new LinkedHashMap<String, Map<String, Object>>();
-            outputs.all(infra.name()).forEach((stage, o) -> values.put(stage, o.plain()));
+            stored.forEach((stage, o) -> values.put(stage, o.plain()));
             current.forEach((stage, o) -> {
                 var plain = new LinkedHashMap<String, Object>();
                 o.forEach((k, v) -> plain.put(k, v.value()));
@@ -514,7 +523,7 @@ public final class Reconciler {
         private Writer log(String stage) {
             return logs.computeIfAbsent(stage, s -> {
                 try {
-                    var file = ((LocalBlobStore) blobs).resolve(workspace.logKey(infra.name(), run.id(), s));
+                    var file = workspace.root().resolve(workspace.logKey(infra.name(), run.id(), s));
                     Files.createDirectories(file.getParent());
                     return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 } catch (IOException e) {
@@ -534,13 +543,7 @@ public final class Reconciler {
         }
     }
 
-    private static void write(Path file, String content) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, content);
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not POSIX
-        }
+    private static void write(Path file, String content) {
+        AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,9 +3,6 @@ package dev.cairn.reconciler.run;
 import dev.cairn.reconciler.manifest.RepositoryLoader;
 import dev.cairn.reconciler.terraform.TerraformBinary;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Infrastructure repos on disk for tests: the quickstart example, or one written by the test. */
@@ -18,12 +15,7 @@ final class TestRepos {
     }
 
     static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dev.cairn.reconciler.RepoFiles.write(file.getParent(), file.getFileName().toString(), text);
     }
 
     static Reconciler reconciler(Path repo) {

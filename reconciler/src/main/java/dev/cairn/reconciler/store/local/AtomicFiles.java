@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Atomic, owner-only file writes for the local stores. */
-final class AtomicFiles {
+/** Atomic, owner-only file writes: the local stores, rendered work dirs, stage results. */
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    static void write(Path file, byte[] content) {
+    public static void write(Path file, byte[] content) {
         try {
             Files.createDirectories(file.getParent());
             var tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
