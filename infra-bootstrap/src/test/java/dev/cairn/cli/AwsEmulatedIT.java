@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.aws.testing.MotoServer;
 import dev.cairn.reconciler.manifest.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

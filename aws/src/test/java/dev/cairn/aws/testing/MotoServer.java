@@ -1,4 +1,4 @@
-package dev.cairn.cli;
+package dev.cairn.aws.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,10 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A moto server (the AWS emulator) on a free loopback port, for one test class. Fails loudly when
+ * A moto server (the AWS emulator: S3, DynamoDB, KMS, Step Functions, CloudFormation, ...) on a free
+ * loopback port, shared by one test class. Fails loudly when
  * moto is not installed: the tests that need it are never skipped.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
     private final Process process;
     private final String endpoint;
 
@@ -22,7 +23,7 @@ final class MotoServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static MotoServer start(Path logFile) throws IOException, InterruptedException {
+    public static MotoServer start(Path logFile) throws IOException, InterruptedException {
         int port;
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -52,12 +53,12 @@ final class MotoServer implements AutoCloseable {
         throw new IllegalStateException("moto server did not answer on " + endpoint + " within 60 s. Log: " + logFile);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return endpoint;
     }
 
     /** GET on the emulator, e.g. an S3 listing (path-style, moto needs no signature). */
-    String get(String path) throws IOException, InterruptedException {
+    public String get(String path) throws IOException, InterruptedException {
         var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
