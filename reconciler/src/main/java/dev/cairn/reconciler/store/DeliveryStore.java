@@ -16,4 +16,10 @@ public interface DeliveryStore {
      * @return {@code true} the first time, {@code false} for a delivery seen before
      */
     boolean firstSeen(String source, String deliveryId, Instant expiresAt);
+
+    /**
+     * Forgets a delivery whose handling failed before anything was started, so that the sender's
+     * redelivery is handled instead of being taken for a duplicate.
+     */
+    void forget(String source, String deliveryId);
 }
