@@ -78,6 +78,40 @@ class LocalLockStoreContractTest extends LockStoreContract {
         }
     }
 
+    /** The OS file lock, not only the in-process one: four JVMs race for 200 expired locks, each has one winner. */
+    @Test
+    void ofFourProcessesTakingOverExpiredLocksExactlyOneWinsEach() throws Exception {
+        int count = 200;
+        var store = new LocalLockStore(dir.resolve("locks"));
+        for (int i = 0; i < count; i++) {
+            store.acquire("lock-" + i, new LockOwner("expired", "racer", 0, Instant.now(), Instant.now().minusSeconds(1), null));
+        }
+        var javaBin = ProcessHandle.current().info().command().orElseThrow();
+        var racers = new ArrayList<Process>();
+        for (int p = 0; p < 4; p++) {
+            racers.add(new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LockRacer.class.getName(),
+                    dir.toString(), "p" + p, String.valueOf(count)).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        for (int p = 0; p < 4; p++) {
+            while (Files.notExists(dir.resolve("ready-p" + p))) {
+                assertThat(System.nanoTime()).as("racer p%d ready in time", p).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+        Files.createFile(dir.resolve("go"));
+        var wins = new ArrayList<String>();
+        for (var racer : racers) {
+            var output = new String(racer.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(racer.waitFor()).isZero();
+            output.lines().forEach(wins::add);
+        }
+        assertThat(wins).hasSize(count).doesNotHaveDuplicates();
+        for (int i = 0; i < count; i++) {
+            assertThat(store.owner("lock-" + i).orElseThrow().runId()).isNotEqualTo("expired");
+        }
+    }
+
     @Test
     void aLockOfALiveProcessWithoutALeaseIsNotTakenOver() {
         var store = new LocalLockStore(dir);
@@ -107,7 +141,7 @@ class LocalLockStoreContractTest extends LockStoreContract {
                 }
             }
         });
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 300; i++) {
             store.acquire("dev", new LockOwner("run-" + i, LocalLockStore.hostName(), ProcessHandle.current().pid(), Instant.now(),
                     i % 2 == 0 ? null : Instant.now().plusSeconds(60), i % 2 == 0 ? null : "arn:aws:states:x:execution:" + i));
             store.renew("dev", "run-" + i, Instant.now().plusSeconds(120));
