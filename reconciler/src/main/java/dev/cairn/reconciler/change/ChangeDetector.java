@@ -160,7 +160,9 @@ public final class ChangeDetector {
         if (current.root() == null || previous.root() == null) return List.of(MANIFEST_CHANGED);
         var reasons = new LinkedHashSet<String>();
         var before = Snapshot.effective(previous.root(), then.defaults);
-        var after = Snapshot.effective(current.root(), now.defaults);
+        // the same blob under the same defaults (the usual case) is the same manifest: merge once
+        var after = previous.root() == current.root() && then.defaults.equals(now.defaults)
+                ? before : Snapshot.effective(current.root(), now.defaults);
         if (!before.equals(after)) {
             if (!previous.root().equals(current.root()) && !before.equals(Snapshot.effective(current.root(), then.defaults))) {
                 reasons.add(MANIFEST_CHANGED);

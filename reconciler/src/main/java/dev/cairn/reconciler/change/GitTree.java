@@ -12,7 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +39,7 @@ final class GitTree {
 
     private final ObjectReader reader;
     private final RevTree root;
+    private final Map<String, Optional<ObjectId>> folders = new HashMap<>();
 
     GitTree(ObjectReader reader, RevTree root) {
         this.reader = reader;
@@ -83,7 +86,7 @@ final class GitTree {
 
     /** The id of the folder at {@code path} (a tree id: equal ids, equal contents), or null when it is no folder. */
     ObjectId folderId(String path) {
-        return entry(path).filter(e -> e.mode() == FileMode.TREE).map(Entry::id).orElse(null);
+        return folders.computeIfAbsent(path, p -> entry(p).filter(e -> e.mode() == FileMode.TREE).map(Entry::id)).orElse(null);
     }
 
     /** Every file and symlink under the folder {@code dir}, at any depth, in path order; none when it is no folder. */

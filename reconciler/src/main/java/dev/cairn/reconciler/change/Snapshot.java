@@ -15,6 +15,7 @@ import dev.cairn.reconciler.manifest.YamlDocument;
 import dev.cairn.reconciler.manifest.YamlReader;
 import dev.cairn.reconciler.module.ModuleSource;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What the infrastructures consume at one commit, read the way {@link RepositoryLoader} reads a
@@ -135,14 +137,38 @@ final class Snapshot {
 
     /** Every manifest under the infrastructures folder, in path order (as the loader finds them). */
     List<ManifestFile> manifests() {
-        var dir = dirs.infrastructuresDir();
+        var entries = tree.files(dirs.infrastructuresDir()).stream().filter(e -> isYaml(e.path())).toList();
+        var blobs = entries.stream().map(e -> content(e).orElse(null)).toList();
+        parseAll(blobs);
         var out = new ArrayList<ManifestFile>();
-        for (var entry : tree.files(dir)) {
-            if (!isYaml(entry.path())) continue;
-            var root = content(entry).flatMap(this::parse).orElse(null);
-            out.add(new ManifestFile(entry.path(), root, nameOf(root, entry.path())));
+        for (int i = 0; i < entries.size(); i++) {
+            var blob = blobs.get(i);
+            var root = blob == null ? null : parsed.get(blob).orElse(null);
+            out.add(new ManifestFile(entries.get(i).path(), root, nameOf(root, entries.get(i).path())));
         }
         return out;
+    }
+
+    /**
+     * Parses the blobs not parsed yet: read one after the other (an {@link ObjectReader} is not
+     * thread-safe), parsed in parallel (a hundred manifests are most of a cold call's time).
+     */
+    private void parseAll(List<ObjectId> blobs) {
+        var texts = new LinkedHashMap<ObjectId, Optional<String>>();
+        for (var blob : blobs) {
+            if (blob != null && !parsed.containsKey(blob) && !texts.containsKey(blob)) texts.put(blob, tree.text(blob));
+        }
+        var results = texts.entrySet().parallelStream()
+                .collect(Collectors.toConcurrentMap(Map.Entry::getKey, e -> e.getValue().flatMap(text -> parse(e.getKey(), text))));
+        parsed.putAll(results);
+    }
+
+    private static Optional<JsonNode> parse(ObjectId blob, String text) {
+        try {
+            return Optional.of(new YamlReader().read(Path.of(blob.name()), text).root());
+        } catch (InvalidInputException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean isYaml(String path) {
@@ -155,16 +181,6 @@ final class Snapshot {
         if (entry.isFile()) return Optional.of(entry.id());
         if (entry.isSymlink()) return tree.followSymlink(entry).map(GitTree.Entry::id);
         return Optional.empty();
-    }
-
-    private Optional<JsonNode> parse(ObjectId blob) {
-        return parsed.computeIfAbsent(blob, id -> tree.text(id).flatMap(text -> {
-            try {
-                return Optional.of(new YamlReader().read(Path.of(id.name()), text).root());
-            } catch (InvalidInputException e) {
-                return Optional.empty();
-            }
-        }));
     }
 
     /** {@code metadata.name}, or the file name without its extension. */
@@ -203,10 +219,11 @@ final class Snapshot {
     private List<SharedApp> sharedApps() {
         if (sharedApps != null) return sharedApps;
         var apps = new ArrayList<SharedApp>();
-        for (var entry : tree.files(dirs.applicationsDir())) {
-            if (!isYaml(entry.path())) continue;
+        var entries = tree.files(dirs.applicationsDir()).stream().filter(e -> isYaml(e.path())).toList();
+        parseAll(entries.stream().map(e -> content(e).orElse(null)).toList());
+        for (var entry : entries) {
             var blob = content(entry);
-            var root = blob.flatMap(this::parse).orElse(null);
+            var root = blob.flatMap(parsed::get).orElse(null);
             if (root instanceof ObjectNode object) {
                 var content = object.deepCopy();
                 var appliesTo = content.remove("infrastructures");
