@@ -54,7 +54,6 @@ final class Snapshot {
 
     final String commit;
     final GitTree tree;
-    final RepoConfig config;
     final JsonNode defaults;
     final JsonNode variables;
     final JsonNode terraform;
@@ -66,7 +65,6 @@ final class Snapshot {
     private Snapshot(String commit, GitTree tree, Config config, Map<ObjectId, Optional<JsonNode>> parsed) {
         this.commit = commit;
         this.tree = tree;
-        this.config = config.config();
         var root = config.root();
         this.defaults = root.path("defaults").isObject() ? root.get("defaults") : NODES.objectNode();
         this.variables = root.path("variables").isObject() ? root.get("variables") : NODES.objectNode();

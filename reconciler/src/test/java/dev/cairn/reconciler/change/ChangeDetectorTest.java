@@ -324,6 +324,23 @@ class ChangeDetectorTest {
     }
 
     @Test
+    void aSharedApplicationFileThatDoesNotParseReachesEveryInfrastructureWithAddons() {
+        git.write("applications/broken.yaml", "name: [\n");
+        assertThat(reasons(change())).isEqualTo(Map.of("dev", List.of("application broken added"), "prod", List.of("application broken added")));
+        base = git.commit("broken application");
+        git.write("README.md", "unrelated\n");
+        assertThat(change().changed()).isEmpty();
+    }
+
+    @Test
+    void theSameCommitTwiceChangesNothing() {
+        var set = detector.between(git.repo(), base, base);
+        assertThat(set.changed()).isEmpty();
+        assertThat(set.deleted()).isEmpty();
+        assertThat(set.unchanged()).containsExactly("dev", "prod");
+    }
+
+    @Test
     void aVariableASharedApplicationUsesCounts() {
         git.write("applications/podinfo.yaml", """
                 name: podinfo
