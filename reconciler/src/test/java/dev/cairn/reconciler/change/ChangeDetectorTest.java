@@ -461,7 +461,7 @@ class ChangeDetectorTest {
     void symlinkedManifestsAreFollowedInsideTheRepositoryOnly() {
         git.write("shared/qa.yaml", DEV.replace("name: dev", "name: qa"))
                 .symlink("infrastructures/qa.yaml", "../shared/qa.yaml")
-                .symlink("infrastructures/stolen.yaml", "/etc/hostname")
+                .symlink("infrastructures/stolen.yaml", "/cairn-test-outside/secret.yaml")
                 .symlink("infrastructures/up.yaml", "../../../../outside.yaml");
         var links = git.commit("links");
         git.write("shared/qa.yaml", DEV.replace("name: dev", "name: qa") + "  tags: { a: b }\n").write("README.md", "x\n");
