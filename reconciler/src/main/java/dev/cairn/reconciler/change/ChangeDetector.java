@@ -210,11 +210,11 @@ public final class ChangeDetector {
         now.localModules(after).forEach((stage, dir) -> {
             var oldDir = oldFolders.get(stage);
             if (oldDir != null && !oldDir.equals(dir)) {
-                if (!Objects.equals(then.tree.folderId(oldDir), now.tree.folderId(dir))) found.add(dir);
+                if (!Objects.equals(then.tree.moduleId(oldDir), now.tree.moduleId(dir))) found.add(dir);
                 return;
             }
             now.moduleClosure(dir).forEach((folder, id) -> {
-                if (!Objects.equals(then.tree.folderId(folder), id)) found.add(folder);
+                if (!Objects.equals(then.tree.moduleId(folder), id)) found.add(folder);
             });
         });
         found.forEach(dir -> reasons.add("module " + dir + " changed"));

@@ -39,7 +39,7 @@ final class GitTree {
 
     private final ObjectReader reader;
     private final RevTree root;
-    private final Map<String, Optional<ObjectId>> folders = new HashMap<>();
+    private final Map<String, Optional<Entry>> folders = new HashMap<>();
 
     GitTree(ObjectReader reader, RevTree root) {
         this.reader = reader;
@@ -86,7 +86,19 @@ final class GitTree {
 
     /** The id of the folder at {@code path} (a tree id: equal ids, equal contents), or null when it is no folder. */
     ObjectId folderId(String path) {
-        return folders.computeIfAbsent(path, p -> entry(p).filter(e -> e.mode() == FileMode.TREE).map(Entry::id)).orElse(null);
+        return version(path).filter(e -> e.mode() == FileMode.TREE).map(Entry::id).orElse(null);
+    }
+
+    /**
+     * What a module folder is at this commit: its tree id, or for a git submodule the commit it
+     * points at; null when there is neither.
+     */
+    ObjectId moduleId(String path) {
+        return version(path).map(Entry::id).orElse(null);
+    }
+
+    private Optional<Entry> version(String path) {
+        return folders.computeIfAbsent(path, p -> entry(p).filter(e -> e.mode() == FileMode.TREE || e.mode() == FileMode.GITLINK));
     }
 
     /** Every file and symlink under the folder {@code dir}, at any depth, in path order; none when it is no folder. */

@@ -279,7 +279,7 @@ final class Snapshot {
 
     /**
      * The folder of a local module and the local modules its own .tf files use
-     * ({@code source = "../common"}), transitively, each with its tree id (null when missing).
+     * ({@code source = "../common"}), transitively, each with its tree id (a submodule: its commit; null when missing).
      */
     Map<String, ObjectId> moduleClosure(String dir) {
         var cached = moduleClosures.get(dir);
@@ -289,9 +289,9 @@ final class Snapshot {
         while (!pending.isEmpty()) {
             var next = pending.remove(pending.size() - 1);
             if (out.containsKey(next)) continue;
-            var id = tree.folderId(next);
+            var id = tree.moduleId(next);
             out.put(next, id);
-            if (id == null) continue;
+            if (tree.folderId(next) == null) continue; // missing, or a submodule: its commit id is all there is
             for (var file : tree.filesIn(next)) {
                 if (!file.isFile() || !file.path().endsWith(".tf")) continue;
                 var matcher = TF_LOCAL_SOURCE.matcher(tree.text(file.id()).orElse(""));

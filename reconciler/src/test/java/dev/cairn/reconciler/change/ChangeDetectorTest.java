@@ -275,6 +275,17 @@ class ChangeDetectorTest {
     }
 
     @Test
+    void aModuleInAGitSubmoduleChangesWhenItsCommitMoves() {
+        git.write("infrastructures/prod.yaml", PROD.replace("./modules/db", "./vendor/db"));
+        git.commit("prod's db comes from a submodule");
+        var pinned = git.commitSubmodule("vendor/db", base, "vendor/db at the base commit");
+        var same = git.commitSubmodule("vendor/db", base, "nothing moved");
+        assertThat(detector.between(git.repo(), pinned, same).changed()).isEmpty();
+        var moved = git.commitSubmodule("vendor/db", pinned, "vendor/db moved");
+        assertThat(reasons(detector.between(git.repo(), same, moved))).isEqualTo(Map.of("prod", List.of("module vendor/db changed")));
+    }
+
+    @Test
     void aModuleFolderMovedWithItsContentIsNoChange() {
         git.move("modules/vpc/main.tf", "tf/vpc/main.tf").move("modules/db/main.tf", "tf/db/main.tf")
                 .move("modules/addons/main.tf", "tf/addons/main.tf")

@@ -2,6 +2,9 @@ package dev.cairn.reconciler.change;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
@@ -84,6 +87,30 @@ final class GitFixture implements AutoCloseable {
             git.add().addFilepattern(".").call();
             git.add().setUpdate(true).addFilepattern(".").call();
             return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).setAllowEmpty(true).call().getId();
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Commits a git submodule entry at {@code path} pointing at {@code commit}, straight into the
+     * index (no work tree; the next {@link #commit} would drop it).
+     */
+    ObjectId commitSubmodule(String path, ObjectId commit, String message) {
+        try {
+            var index = repo().lockDirCache();
+            var editor = index.editor();
+            editor.add(new DirCacheEditor.PathEdit(path) {
+                @Override
+                public void apply(DirCacheEntry entry) {
+                    entry.setFileMode(FileMode.GITLINK);
+                    entry.setObjectId(commit);
+                }
+            });
+            editor.commit();
+            return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).call().getId();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
