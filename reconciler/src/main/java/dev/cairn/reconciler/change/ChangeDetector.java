@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ public final class ChangeDetector {
         var named = current.stream().map(m -> m.root() == null && oldByPath.containsKey(m.path())
                 ? new Snapshot.ManifestFile(m.path(), null, oldByPath.get(m.path()).name()) : m).toList();
         var currentByName = byName(named);
-        var matchedPaths = new java.util.HashSet<String>();
+        var matchedPaths = new HashSet<String>();
 
         var changed = new ArrayList<ChangeSet.Changed>();
         var unchanged = new ArrayList<String>();
