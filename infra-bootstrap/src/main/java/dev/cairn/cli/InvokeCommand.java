@@ -65,6 +65,9 @@ final class InvokeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The environment the user exported; its variables override the template's (tests give their own). */
+    Map<String, String> processEnv = System.getenv();
+
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
@@ -82,7 +85,6 @@ final class InvokeCommand implements Callable<Integer> {
             return Cairn.INVALID;
         }
         var region = deployed != null ? deployed.region() : regionOrNull();
-        var processEnv = System.getenv();
         var resolved = new EnvironmentResolver(sam, parameters, deployed, region).resolve(fn, processEnv);
         var functionName = deployed != null && deployed.resources().containsKey(fn.logicalId())
                 ? deployed.resources().get(fn.logicalId()).physicalId() : fn.logicalId();
@@ -91,7 +93,7 @@ final class InvokeCommand implements Callable<Integer> {
         var environment = handlerEnvironment(resolved, processEnv, functionName, memory, region);
         report(err, resolved);
 
-        var context = new LocalContext(functionName, memory, timeout, region, System.err);
+        var context = new LocalContext(functionName, memory, timeout, region, err);
         var started = System.nanoTime();
         byte[] response;
         PrintStream stdout = System.out;
@@ -140,7 +142,11 @@ final class InvokeCommand implements Callable<Integer> {
         return DeployedStack.describe(name);
     }
 
-    private static String regionOrNull() {
+    private String regionOrNull() {
+        for (var name : PASSED_NAMES) {
+            var value = processEnv.get(name);
+            if (value != null && !value.isBlank()) return value;
+        }
         try {
             return DefaultAwsRegionProviderChain.builder().build().getRegion().id();
         } catch (RuntimeException noRegion) {

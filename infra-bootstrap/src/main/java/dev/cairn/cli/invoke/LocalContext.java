@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -22,7 +22,7 @@ public final class LocalContext implements Context {
     private final String region;
     private final LambdaLogger logger;
 
-    public LocalContext(String functionName, int memoryMb, int timeoutSeconds, String region, PrintStream log) {
+    public LocalContext(String functionName, int memoryMb, int timeoutSeconds, String region, PrintWriter log) {
         this.functionName = functionName;
         this.memoryMb = memoryMb;
         this.deadlineNanos = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
