@@ -114,6 +114,9 @@ final class InvokeCommand implements Callable<Integer> {
             System.setOut(stdout);
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
+        if (millis > timeout * 1000L) {
+            err.println("warning: " + fn.logicalId() + " took " + millis + " ms, over its Timeout of " + timeout + " s: Lambda would have stopped it");
+        }
         print(out, err, fn, context, millis, resolved, response);
         return Cairn.OK;
     }
