@@ -39,6 +39,11 @@ public final class CachedSecrets {
 
     /** Reads {@code SecretString} with a client made by {@code client} on first use. */
     public static CachedSecrets secretsManager(Supplier<SecretsManagerClient> client, Duration ttl) {
+        return secretsManager(client, ttl, Clock.systemUTC());
+    }
+
+    /** As {@link #secretsManager(Supplier, Duration)}, on {@code clock}'s time. */
+    public static CachedSecrets secretsManager(Supplier<SecretsManagerClient> client, Duration ttl, Clock clock) {
         var lazy = new LazyClient(client);
         return new CachedSecrets(name -> {
             try {
@@ -51,7 +56,7 @@ public final class CachedSecrets {
             } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
                 throw new SecretUnavailableException("cannot reach Secrets Manager for secret " + name + ": " + e.getClass().getSimpleName());
             }
-        }, ttl, Clock.systemUTC());
+        }, ttl, clock);
     }
 
     /** The secret's value, from the cache while it is fresh. */
