@@ -1,0 +1,67 @@
+package dev.cairn.functions;
+
+import dev.cairn.aws.launch.SfnRunLauncher;
+import dev.cairn.aws.secrets.CachedSecrets;
+import dev.cairn.aws.secrets.WebhookSecrets;
+import dev.cairn.reconciler.change.ChangeDetector;
+import dev.cairn.reconciler.launch.RunLauncher;
+import dev.cairn.reconciler.store.AuditLog;
+import dev.cairn.reconciler.store.DeliveryStore;
+import dev.cairn.reconciler.store.RevisionStore;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the webhook from an environment map: AWS when {@value #TABLE} is set (DynamoDB stores,
+ * Step Functions launcher), else the embedded local mode (stores under {@value #STATE_DIR},
+ * default {@code ./.cairn}, and a launcher that records runs without starting them).
+ */
+final class WebhookWiring {
+    static final String TABLE = "CAIRN_TABLE";
+    static final String STATE_DIR = "CAIRN_STATE_DIR";
+    static final String REPO_URL = "CAIRN_REPO_URL";
+    static final String GIT_CACHE_DIR = "CAIRN_GIT_CACHE_DIR";
+    static final String GIT_USERNAME = "CAIRN_GIT_USERNAME";
+    static final String SECRETS_TTL_SECONDS = "CAIRN_SECRETS_TTL_SECONDS";
+
+    record Stores(DeliveryStore deliveries, RevisionStore revisions, AuditLog audit, RunLauncher launcher) {
+    }
+
+    private WebhookWiring() {
+    }
+
+    static WebhookService service(Map<String, String> env) {
+        var aws = new AwsClients(env);
+        var ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault(SECRETS_TTL_SECONDS, "300")));
+        var secrets = new WebhookSecrets(env, CachedSecrets.secretsManager(() -> aws.build(SecretsManagerClient.builder()), ttl));
+        var stores = blank(env.get(TABLE)) ? local(env) : aws(env, aws);
+        var cache = blank(env.get(GIT_CACHE_DIR)) ? GitMirror.defaultCacheDir() : Path.of(env.get(GIT_CACHE_DIR));
+        var mirror = new GitMirror(cache, () -> secrets.get(WebhookSecrets.Kind.GIT_TOKEN),
+                env.getOrDefault(GIT_USERNAME, "x-access-token"));
+        var repoUrl = Optional.ofNullable(env.get(REPO_URL)).filter(u -> !u.isBlank()).map(String::strip);
+        repoUrl.ifPresent(GitMirror::checkedUri);
+        var flow = new PushFlow(stores.deliveries(), stores.revisions(), stores.audit(), stores.launcher(),
+                new ChangeDetector(), mirror, repoUrl, Clock.systemUTC());
+        return new WebhookService(secrets, flow);
+    }
+
+    static Stores local(Map<String, String> env) {
+        var dir = Path.of(blank(env.get(STATE_DIR)) ? ".cairn" : env.get(STATE_DIR)).toAbsolutePath().normalize();
+        throw new UnsupportedOperationException("local stores land with the aws-stores branch: " + dir);
+    }
+
+    static Stores aws(Map<String, String> env, AwsClients clients) {
+        var launcher = SfnRunLauncher.fromEnv(clients.build(SfnClient.builder()), env);
+        throw new UnsupportedOperationException("AwsStores lands with the aws-stores branch: " + launcher);
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
