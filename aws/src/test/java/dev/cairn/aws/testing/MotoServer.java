@@ -23,13 +23,48 @@ public final class MotoServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
+    /**
+     * moto's own server, answering requests in parallel. Each request is handled on its own thread
+     * without a lock around it, so two concurrent DynamoDB conditional writes can both succeed:
+     * use {@link #startSerialized} to test atomicity.
+     */
     public static MotoServer start(Path logFile) throws IOException, InterruptedException {
+        return start(logFile, false);
+    }
+
+    /**
+     * moto answering one request at a time (connections are still accepted in parallel), so that
+     * a conditional write is atomic as DynamoDB guarantees; two separate requests (a read, then a
+     * write) still interleave with other clients' requests, so read-then-write races stay visible.
+     */
+    public static MotoServer startSerialized(Path logFile) throws IOException, InterruptedException {
+        return start(logFile, true);
+    }
+
+    /** moto's {@code moto.server} main, with every request under one lock. */
+    private static final String SERIALIZED = """
+            import os, sys, threading
+            from werkzeug.serving import run_simple
+            from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+            host, port = sys.argv[1], int(sys.argv[2])
+            os.environ.setdefault("MOTO_PORT", str(port))
+            app = DomainDispatcherApplication(create_backend_app)
+            lock = threading.Lock()
+            def serialized(environ, start_response):
+                with lock:
+                    return list(app(environ, start_response))
+            run_simple(host, port, serialized, threaded=True)
+            """;
+
+    private static MotoServer start(Path logFile, boolean serialized) throws IOException, InterruptedException {
         int port;
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        var builder = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(logFile.toFile());
+        var command = serialized
+                ? java.util.List.of("python3", "-c", SERIALIZED, "127.0.0.1", String.valueOf(port))
+                : java.util.List.of("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
         // the EKS roles attach AWS managed policies, which moto knows only when asked to load them
         builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
         var process = builder.start();

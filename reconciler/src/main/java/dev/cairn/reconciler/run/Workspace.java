@@ -1,15 +1,19 @@
 package dev.cairn.reconciler.run;
 
+import dev.cairn.reconciler.store.local.LocalAuditLog;
 import dev.cairn.reconciler.store.local.LocalBlobStore;
+import dev.cairn.reconciler.store.local.LocalDeliveryStore;
 import dev.cairn.reconciler.store.local.LocalLockStore;
 import dev.cairn.reconciler.store.local.LocalOutputStore;
+import dev.cairn.reconciler.store.local.LocalRevisionStore;
 import dev.cairn.reconciler.store.local.LocalRunStore;
 
 import java.nio.file.Path;
 
 /**
  * Cairn's local state dir (default {@code REPO/.cairn}): stage work dirs, local Terraform state,
- * runs, outputs, logs, locks and the git module cache.
+ * runs, outputs, logs, locks, webhook deliveries, desired revisions, the audit log and the git
+ * module cache.
  */
 public record Workspace(Path root) {
 
@@ -43,6 +47,18 @@ public record Workspace(Path root) {
 
     public LocalLockStore locks() {
         return new LocalLockStore(root.resolve("locks"));
+    }
+
+    public LocalDeliveryStore deliveries() {
+        return new LocalDeliveryStore(root.resolve("deliveries"));
+    }
+
+    public LocalRevisionStore revisions() {
+        return new LocalRevisionStore(root.resolve("revisions"));
+    }
+
+    public LocalAuditLog audit() {
+        return new LocalAuditLog(root.resolve("audit"));
     }
 
     public LocalBlobStore blobs() {

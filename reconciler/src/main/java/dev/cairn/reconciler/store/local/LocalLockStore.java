@@ -6,15 +6,19 @@ import dev.cairn.reconciler.store.LockStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A lock file per infrastructure, created with {@code CREATE_NEW} (atomic create-if-absent).
- * A lock left by a process of this host that no longer exists is taken over.
+ * A lock file per infrastructure ({@code locks/INFRA.lock}). Every change (acquire, take over,
+ * renew, release) is a check-and-replace under {@link FileGuard} on {@code locks/.INFRA.guard},
+ * and the lock file is written atomically (temp file + atomic move), so that among any number of
+ * threads and processes exactly one wins, and a reader sees a whole lock or none, never half.
+ * A lock whose lease ran out, or (no lease) left by a process of this host that no longer exists,
+ * is taken over.
  */
 public final class LocalLockStore implements LockStore {
     private final Path dir;
@@ -25,34 +29,30 @@ public final class LocalLockStore implements LockStore {
 
     @Override
     public void acquire(String infrastructure, LockOwner owner) {
-        var file = file(infrastructure);
-        try {
-            Files.createDirectories(dir);
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try {
-                    Files.write(file, Json.MAPPER.writeValueAsBytes(owner), java.nio.file.StandardOpenOption.CREATE_NEW,
-                            java.nio.file.StandardOpenOption.WRITE);
-                    return;
-                } catch (FileAlreadyExistsException e) {
-                    var current = owner(infrastructure);
-                    if (current.isPresent() && isStale(current.get())) {
-                        Files.deleteIfExists(file);
-                        continue;
-                    }
-                    if (current.isEmpty()) continue;
-                    throw new LockedException(infrastructure, current.get());
-                }
-            }
-            throw new LockedException(infrastructure, owner(infrastructure).orElse(owner));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FileGuard.locked(guard(infrastructure), () -> {
+            var current = owner(infrastructure);
+            if (current.isPresent() && !isStale(current.get())) throw new LockedException(infrastructure, current.get());
+            write(infrastructure, owner);
+        });
+    }
+
+    @Override
+    public boolean renew(String infrastructure, String runId, Instant leaseUntil) {
+        return FileGuard.locked(guard(infrastructure), () -> {
+            var current = owner(infrastructure);
+            if (current.isEmpty() || !current.get().runId().equals(runId)) return false;
+            var o = current.get();
+            write(infrastructure, new LockOwner(o.runId(), o.holder(), o.pid(), o.since(), leaseUntil, o.executionArn()));
+            return true;
+        });
     }
 
     @Override
     public void release(String infrastructure, String runId) {
-        var current = owner(infrastructure);
-        if (current.isPresent() && current.get().runId().equals(runId)) forceRelease(infrastructure);
+        FileGuard.locked(guard(infrastructure), () -> {
+            var current = owner(infrastructure);
+            if (current.isPresent() && current.get().runId().equals(runId)) delete(infrastructure);
+        });
     }
 
     @Override
@@ -68,6 +68,18 @@ public final class LocalLockStore implements LockStore {
 
     @Override
     public void forceRelease(String infrastructure) {
+        FileGuard.locked(guard(infrastructure), () -> delete(infrastructure));
+    }
+
+    private void write(String infrastructure, LockOwner owner) {
+        try {
+            AtomicFiles.write(file(infrastructure), Json.MAPPER.writeValueAsBytes(owner));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void delete(String infrastructure) {
         try {
             Files.deleteIfExists(file(infrastructure));
         } catch (IOException e) {
@@ -76,10 +88,15 @@ public final class LocalLockStore implements LockStore {
     }
 
     private Path file(String infrastructure) {
-        return dir.resolve(infrastructure + ".lock");
+        return LocalPaths.child(dir, infrastructure + ".lock");
+    }
+
+    private Path guard(String infrastructure) {
+        return LocalPaths.child(dir, infrastructure + ".lock").resolveSibling("." + infrastructure + ".guard");
     }
 
     private static boolean isStale(LockOwner owner) {
+        if (owner.leaseUntil() != null) return owner.leaseExpired(Instant.now());
         return owner.holder().equals(hostName()) && owner.pid() > 0 && ProcessHandle.of(owner.pid()).isEmpty();
     }
 

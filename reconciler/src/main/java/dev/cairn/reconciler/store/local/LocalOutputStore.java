@@ -45,7 +45,7 @@ public final class LocalOutputStore implements OutputStore {
     @Override
     public Map<String, StageOutputs> all(String infrastructure) {
         var out = new TreeMap<String, StageOutputs>();
-        var infraDir = dir.resolve(infrastructure);
+        var infraDir = LocalPaths.child(dir, infrastructure);
         if (!Files.isDirectory(infraDir)) return out;
         try (Stream<Path> files = Files.list(infraDir)) {
             files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
@@ -66,6 +66,6 @@ public final class LocalOutputStore implements OutputStore {
     }
 
     private Path file(String infrastructure, String stage) {
-        return dir.resolve(infrastructure).resolve(stage + ".json");
+        return LocalPaths.child(LocalPaths.child(dir, infrastructure), stage + ".json");
     }
 }

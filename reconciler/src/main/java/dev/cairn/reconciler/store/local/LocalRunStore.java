@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Runs as JSON files: {@code runs/INFRA/RUN_ID.json}. Run ids sort by time. */
+/**
+ * Runs as JSON files: {@code runs/INFRA/RUN_ID.json}. Run ids sort by time. Writes check the
+ * stored version under {@link FileGuard} ({@code runs/.INFRA.guard}), so that of two writers of
+ * the same version, in any threads or processes, exactly one wins.
+ */
 public final class LocalRunStore implements RunStore {
     private final Path dir;
 
@@ -23,17 +27,24 @@ public final class LocalRunStore implements RunStore {
     }
 
     @Override
-    public synchronized void put(Run run) {
-        var stored = get(run.infrastructure(), run.id());
-        if (stored.isPresent() && stored.get().version() >= run.version()) {
-            throw new ConflictException("run " + run.id() + " was changed by someone else (stored version "
-                    + stored.get().version() + ", writing " + run.version() + ")");
-        }
-        try {
-            AtomicFiles.write(file(run.infrastructure(), run.id()), Json.MAPPER.writeValueAsBytes(run));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public void put(Run run) {
+        var guard = LocalPaths.child(dir, run.infrastructure()).resolveSibling("." + run.infrastructure() + ".guard");
+        FileGuard.locked(guard, () -> {
+            var stored = get(run.infrastructure(), run.id());
+            if (stored.isEmpty() && run.version() != 0) {
+                throw new ConflictException("run " + run.id() + " is not stored, so version " + run.version()
+                        + " cannot follow it (a new run has version 0)");
+            }
+            if (stored.isPresent() && stored.get().version() + 1 != run.version()) {
+                throw new ConflictException("run " + run.id() + " was changed by someone else (stored version "
+                        + stored.get().version() + ", writing " + run.version() + ")");
+            }
+            try {
+                AtomicFiles.write(file(run.infrastructure(), run.id()), Json.MAPPER.writeValueAsBytes(run));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     @Override
@@ -49,7 +60,7 @@ public final class LocalRunStore implements RunStore {
 
     @Override
     public List<Run> list(String infrastructure, int limit) {
-        var infraDir = dir.resolve(infrastructure);
+        var infraDir = LocalPaths.child(dir, infrastructure);
         if (!Files.isDirectory(infraDir)) return List.of();
         try (Stream<Path> files = Files.list(infraDir)) {
             return files.map(p -> p.getFileName().toString())
@@ -65,6 +76,6 @@ public final class LocalRunStore implements RunStore {
     }
 
     private Path file(String infrastructure, String runId) {
-        return dir.resolve(infrastructure).resolve(runId + ".json");
+        return LocalPaths.child(LocalPaths.child(dir, infrastructure), runId + ".json");
     }
 }
