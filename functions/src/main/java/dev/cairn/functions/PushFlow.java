@@ -1,6 +1,7 @@
 package dev.cairn.functions;
 
 import dev.cairn.reconciler.change.ChangeDetector;
+import dev.cairn.reconciler.diag.InvalidInputException;
 import dev.cairn.reconciler.launch.ExecutionNames;
 import dev.cairn.reconciler.launch.RunLauncher;
 import dev.cairn.reconciler.run.RunAction;
@@ -86,43 +87,54 @@ public final class PushFlow {
         if (push.deletesRef()) return ignored(push, body, "branch " + push.branch() + " was deleted; nothing is destroyed");
 
         try (var fetched = mirror.fetch(url, push.ref(), push.after(), push.createsRef() ? null : push.before())) {
-            var tracked = detector.config(fetched.repository(), fetched.after()).branch();
-            if (!tracked.equals(push.branch())) {
-                return ignored(push, body, "not the tracked branch: " + push.branch() + " (cairn.yaml tracks " + tracked + ")");
-            }
-            var changes = detector.between(fetched.repository(), fetched.before(), fetched.after());
-            var started = new ArrayList<Map<String, Object>>();
-            for (var changed : changes.changed()) {
-                var infra = changed.infrastructure();
-                var trigger = push.source() + ":push " + push.deliveryId();
-                revisions.putDesired(new RevisionStore.DesiredRevision(infra, push.after(), push.ref(), trigger, clock.instant()));
-                var name = ExecutionNames.of(infra, RunAction.APPLY, push.after(), "push");
-                var launched = launcher.launch(new RunLauncher.RunRequest(name, infra, RunAction.APPLY, push.after(), push.ref(), trigger));
-                record(infra, push, "started", Map.of("execution", launched.name(), "executionId", launched.executionId(),
-                        "alreadyStarted", String.valueOf(launched.alreadyStarted()), "reasons", String.join("; ", changed.reasons())));
-                var entry = new LinkedHashMap<String, Object>();
-                entry.put("infrastructure", infra);
-                entry.put("execution", launched.name());
-                entry.put("executionId", launched.executionId());
-                entry.put("alreadyStarted", launched.alreadyStarted());
-                entry.put("reasons", changed.reasons());
-                started.add(entry);
-            }
-            var deleted = new ArrayList<Map<String, Object>>();
-            for (var gone : changes.deleted()) {
-                record(gone.infrastructure(), push, "deleted", Map.of("manifest", gone.manifest(), "note", DELETED_NOTE));
-                deleted.add(Map.of("infrastructure", gone.infrastructure(), "manifest", gone.manifest(), "note", DELETED_NOTE));
-            }
-            if (started.isEmpty() && deleted.isEmpty()) record("-", push, "ignored", Map.of("reason", "no infrastructure changed"));
-            body.put("outcome", started.isEmpty() ? "nothing-started" : "started");
-            body.put("started", started);
-            body.put("unchanged", changes.unchanged());
-            body.put("deleted", deleted);
-            if (fetched.before() == null && !push.createsRef()) {
-                body.put("message", "commit " + push.before() + " is not in the repository (force push?): every infrastructure was compared as new");
-            }
-            return new WebhookResponse(started.isEmpty() ? 200 : 202, body);
+            return detect(push, body, fetched);
+        } catch (InvalidInputException invalid) {
+            // the repository's own files are wrong at this commit: a retry cannot help, a fixing push will
+            var reason = "the repository cannot be read at " + push.after() + ": " + invalid.getMessage();
+            record("-", push, "refused", Map.of("reason", reason));
+            body.put("outcome", "invalid-repository");
+            body.put("message", reason);
+            return new WebhookResponse(422, body);
         }
+    }
+
+    private WebhookResponse detect(PushEvent push, Map<String, Object> body, GitMirror.Fetched fetched) {
+        var tracked = detector.config(fetched.repository(), fetched.after()).branch();
+        if (!tracked.equals(push.branch())) {
+            return ignored(push, body, "not the tracked branch: " + push.branch() + " (cairn.yaml tracks " + tracked + ")");
+        }
+        var changes = detector.between(fetched.repository(), fetched.before(), fetched.after());
+        var started = new ArrayList<Map<String, Object>>();
+        for (var changed : changes.changed()) {
+            var infra = changed.infrastructure();
+            var trigger = push.source() + ":push " + push.deliveryId();
+            revisions.putDesired(new RevisionStore.DesiredRevision(infra, push.after(), push.ref(), trigger, clock.instant()));
+            var name = ExecutionNames.of(infra, RunAction.APPLY, push.after(), "push");
+            var launched = launcher.launch(new RunLauncher.RunRequest(name, infra, RunAction.APPLY, push.after(), push.ref(), trigger));
+            record(infra, push, "started", Map.of("execution", launched.name(), "executionId", launched.executionId(),
+                    "alreadyStarted", String.valueOf(launched.alreadyStarted()), "reasons", String.join("; ", changed.reasons())));
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("infrastructure", infra);
+            entry.put("execution", launched.name());
+            entry.put("executionId", launched.executionId());
+            entry.put("alreadyStarted", launched.alreadyStarted());
+            entry.put("reasons", changed.reasons());
+            started.add(entry);
+        }
+        var deleted = new ArrayList<Map<String, Object>>();
+        for (var gone : changes.deleted()) {
+            record(gone.infrastructure(), push, "deleted", Map.of("manifest", gone.manifest(), "note", DELETED_NOTE));
+            deleted.add(Map.of("infrastructure", gone.infrastructure(), "manifest", gone.manifest(), "note", DELETED_NOTE));
+        }
+        if (started.isEmpty() && deleted.isEmpty()) record("-", push, "ignored", Map.of("reason", "no infrastructure changed"));
+        body.put("outcome", started.isEmpty() ? "nothing-started" : "started");
+        body.put("started", started);
+        body.put("unchanged", changes.unchanged());
+        body.put("deleted", deleted);
+        if (fetched.before() == null && !push.createsRef()) {
+            body.put("message", "commit " + push.before() + " is not in the repository (force push?): every infrastructure was compared as new");
+        }
+        return new WebhookResponse(started.isEmpty() ? 200 : 202, body);
     }
 
     private WebhookResponse ignored(PushEvent push, Map<String, Object> body, String reason) {

@@ -52,8 +52,10 @@ public final class WebhookService {
                     + "); the delivery was forgotten, so redelivering it is safe");
         }
         var line = "webhook " + (source == null ? request.path() : source) + " " + response.status() + " " + response.outcome();
+        var detail = response.body().getOrDefault("message", response.body().get("ignored"));
         var fields = new Object[]{entry("delivery_id", safe(delivery)), entry("source", source), entry("event", safe(event)),
-                entry("status", response.status()), entry("outcome", response.outcome()), entry("detail", response.body().get("message"))};
+                entry("status", response.status()), entry("outcome", response.outcome()), entry("detail", detail),
+                entry("commit", response.body().get("commit")), entry("started", startedNames(response))};
         if (response.status() >= 500) LOG.error(line, fields);
         else if (response.status() == 401 || response.status() == 413) LOG.warn(line, fields);
         else LOG.info(line, fields);
@@ -120,6 +122,12 @@ public final class WebhookService {
             throw new PushPayloads.BadPayloadException("header " + header + " is missing or not a delivery id");
         }
         return value;
+    }
+
+    /** The execution names a response reports, for the log line. */
+    private static java.util.List<Object> startedNames(WebhookResponse response) {
+        if (!(response.body().get("started") instanceof java.util.List<?> started)) return java.util.List.of();
+        return started.stream().map(s -> s instanceof java.util.Map<?, ?> m ? m.get("execution") : s).toList();
     }
 
     private static WebhookResponse tooLarge() {

@@ -2,12 +2,17 @@ package dev.cairn.functions;
 
 import dev.cairn.aws.launch.SfnRunLauncher;
 import dev.cairn.aws.secrets.CachedSecrets;
+import dev.cairn.aws.store.DynamoAuditLog;
+import dev.cairn.aws.store.DynamoDeliveryStore;
+import dev.cairn.aws.store.DynamoRevisionStore;
 import dev.cairn.aws.secrets.WebhookSecrets;
 import dev.cairn.reconciler.change.ChangeDetector;
 import dev.cairn.reconciler.launch.RunLauncher;
+import dev.cairn.reconciler.run.Workspace;
 import dev.cairn.reconciler.store.AuditLog;
 import dev.cairn.reconciler.store.DeliveryStore;
 import dev.cairn.reconciler.store.RevisionStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -51,14 +56,24 @@ final class WebhookWiring {
         return new WebhookService(secrets, flow);
     }
 
+    /** The embedded default: the local stores of {@code CAIRN_STATE_DIR}, runs recorded under its {@code queue/}. */
     static Stores local(Map<String, String> env) {
-        var dir = Path.of(blank(env.get(STATE_DIR)) ? ".cairn" : env.get(STATE_DIR)).toAbsolutePath().normalize();
-        throw new UnsupportedOperationException("local stores land with the aws-stores branch: " + dir);
+        var workspace = new Workspace(Path.of(blank(env.get(STATE_DIR)) ? ".cairn" : env.get(STATE_DIR)));
+        return new Stores(workspace.deliveries(), workspace.revisions(), workspace.audit(),
+                new RecordingRunLauncher(workspace.root().resolve("queue")));
     }
 
+    /**
+     * AWS: the DynamoDB stores of {@code CAIRN_TABLE} (the same classes {@code AwsStores} holds; the
+     * webhook needs neither the bucket nor KMS, so it builds only the DynamoDB client) and Step
+     * Functions executions on {@code CAIRN_STATE_MACHINE_ARN}.
+     */
     static Stores aws(Map<String, String> env, AwsClients clients) {
+        var table = env.get(TABLE).strip();
         var launcher = SfnRunLauncher.fromEnv(clients.build(SfnClient.builder()), env);
-        throw new UnsupportedOperationException("AwsStores lands with the aws-stores branch: " + launcher);
+        var dynamo = clients.build(DynamoDbClient.builder());
+        return new Stores(new DynamoDeliveryStore(dynamo, table), new DynamoRevisionStore(dynamo, table),
+                new DynamoAuditLog(dynamo, table), launcher);
     }
 
     private static boolean blank(String value) {
