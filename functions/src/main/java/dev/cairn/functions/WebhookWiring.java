@@ -19,8 +19,10 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Builds the webhook from an environment map: AWS when {@value #TABLE} is set (DynamoDB stores,
@@ -44,7 +46,13 @@ final class WebhookWiring {
     static WebhookService service(Map<String, String> env) {
         var aws = new AwsClients(env);
         var ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault(SECRETS_TTL_SECONDS, "300")));
-        var secrets = new WebhookSecrets(env, CachedSecrets.secretsManager(() -> aws.build(SecretsManagerClient.builder()), ttl));
+        Supplier<SecretsManagerClient> client = () -> aws.build(SecretsManagerClient.builder());
+        if (Arrays.stream(WebhookSecrets.Kind.values()).anyMatch(k -> !blank(env.get(k.nameVariable())))) {
+            // a secret is named: build the client at init, where SnapStart snapshots it (the values are read per request)
+            var built = client.get();
+            client = () -> built;
+        }
+        var secrets = new WebhookSecrets(env, CachedSecrets.secretsManager(client, ttl));
         var stores = blank(env.get(TABLE)) ? local(env) : aws(env, aws);
         var cache = blank(env.get(GIT_CACHE_DIR)) ? GitMirror.defaultCacheDir() : Path.of(env.get(GIT_CACHE_DIR));
         var mirror = new GitMirror(cache, () -> secrets.get(WebhookSecrets.Kind.GIT_TOKEN),

@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 import java.net.URI;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The push scenarios on the AWS wiring (CAIRN_TABLE set): DynamoDB stores and Step Functions
- * executions on moto. Each test gets a table and a trivial Pass state machine of its own, made
+ * executions on moto, the webhook secret read from Secrets Manager by name. Each test gets a table and a trivial Pass state machine of its own, made
  * here: this is a handler test, not a deploy test.
  */
 class GitWebhookAwsIT extends WebhookScenarios {
@@ -33,6 +34,7 @@ class GitWebhookAwsIT extends WebhookScenarios {
     static MotoServer moto;
     static DynamoDbClient dynamo;
     static SfnClient sfn;
+    static SecretsManagerClient secrets;
     static final AtomicInteger COUNTER = new AtomicInteger();
     String table;
     String stateMachineArn;
@@ -46,12 +48,15 @@ class GitWebhookAwsIT extends WebhookScenarios {
                 .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         sfn = SfnClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        secrets = SecretsManagerClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     @AfterAll
     static void stopMoto() {
         if (dynamo != null) dynamo.close();
         if (sfn != null) sfn.close();
+        if (secrets != null) secrets.close();
         if (moto != null) moto.close();
     }
 
@@ -66,6 +71,14 @@ class GitWebhookAwsIT extends WebhookScenarios {
         return Map.of(AwsStores.TABLE, table, "CAIRN_STATE_MACHINE_ARN", stateMachineArn,
                 "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", moto.endpoint(),
                 "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
+    }
+
+    /** The production path: the secret is read from Secrets Manager by its name. */
+    @Override
+    Map<String, String> webhookSecret() {
+        var name = "cairn/github-webhook-" + COUNTER.get();
+        secrets.createSecret(b -> b.name(name).secretString(TestEvents.SECRET));
+        return Map.of("CAIRN_GITHUB_WEBHOOK_SECRET_NAME", name);
     }
 
     @Override

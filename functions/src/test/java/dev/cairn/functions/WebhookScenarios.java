@@ -40,11 +40,16 @@ abstract class WebhookScenarios {
 
     abstract AuditLog audit();
 
+    /** How the wiring gets the GitHub secret: the value itself unless a subclass stores it. */
+    Map<String, String> webhookSecret() {
+        return Map.of("CAIRN_GITHUB_WEBHOOK_SECRET", TestEvents.SECRET);
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         repo = TestRepo.twoInfrastructures(tmp.resolve("repo"));
         env = new HashMap<>(wiring(tmp));
-        env.put("CAIRN_GITHUB_WEBHOOK_SECRET", TestEvents.SECRET);
+        env.putAll(webhookSecret());
         env.put("CAIRN_GIT_CACHE_DIR", tmp.resolve("git-cache").toString());
         function = new GitWebhookFunction(env);
     }
