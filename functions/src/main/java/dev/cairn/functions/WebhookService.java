@@ -45,13 +45,13 @@ public final class WebhookService {
         } catch (PushPayloads.BadPayloadException | GitMirror.RefusedUrlException bad) {
             response = WebhookResponse.of(400, "bad-request", bad.getMessage());
         } catch (Exception | Error e) {
-            LOG.error("webhook handling failed; the delivery was forgotten so that a redelivery is handled",
+            LOG.error("webhook handling failed; nothing is kept for this delivery, so a redelivery is handled",
                     entry("delivery_id", safe(delivery)), entry("source", source), entry("event", safe(event)),
                     entry("error", e.getClass().getName() + ": " + e.getMessage()));
             response = WebhookResponse.of(500, "error", "handling failed (" + e.getClass().getSimpleName()
-                    + "); the delivery was forgotten, so redelivering it is safe");
+                    + "); nothing is kept for this delivery, so redelivering it is safe");
         }
-        var line = "webhook " + (source == null ? request.path() : source) + " " + response.status() + " " + response.outcome();
+        var line = "webhook " + (source == null ? safePath(request.path()) : source) + " " + response.status() + " " + response.outcome();
         var detail = response.body().getOrDefault("message", response.body().get("ignored"));
         var fields = new Object[]{entry("delivery_id", safe(delivery)), entry("source", source), entry("event", safe(event)),
                 entry("status", response.status()), entry("outcome", response.outcome()), entry("detail", detail),
@@ -63,7 +63,7 @@ public final class WebhookService {
     }
 
     private WebhookResponse route(WebhookRequest request, String source, String delivery, String event) throws Exception {
-        if (source == null) return WebhookResponse.of(404, "not-found", "no webhook at " + request.path() + " (POST /webhooks/github or /webhooks/gitlab)");
+        if (source == null) return WebhookResponse.of(404, "not-found", "no webhook at " + safePath(request.path()) + " (POST /webhooks/github or /webhooks/gitlab)");
         if (!request.method().equals("POST")) return WebhookResponse.of(405, "method-not-allowed", "webhooks are POSTed");
 
         var body = request.body() == null ? "" : request.body();
@@ -132,6 +132,10 @@ public final class WebhookService {
 
     private static WebhookResponse tooLarge() {
         return WebhookResponse.of(413, "too-large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+
+    private static String safePath(String path) {
+        return path.matches("[A-Za-z0-9/._-]{0,128}") ? path : "(unprintable path)";
     }
 
     /** Header values are not signed: log them only when they look like what they claim to be. */

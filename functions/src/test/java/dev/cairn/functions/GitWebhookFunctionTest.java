@@ -106,6 +106,19 @@ class GitWebhookFunctionTest {
     }
 
     @Test
+    void aMisconfiguredFunctionRefusesEveryDelivery() throws IOException {
+        env.put("CAIRN_TABLE", "cairn"); // the AWS wiring, without CAIRN_STATE_MACHINE_ARN
+        env.put("AWS_REGION", "eu-west-1");
+        var function = new GitWebhookFunction(env);
+        for (var event : new APIGatewayV2HTTPEvent[]{push(), TestEvents.load("github-ping.json")}) {
+            var response = function.handleRequest(event, null);
+            assertThat(response.getStatusCode()).isEqualTo(503);
+            assertThat(body(response)).containsEntry("outcome", "not-configured");
+        }
+        assertNothingRecorded("github", delivery(push(), "x-github-delivery"));
+    }
+
+    @Test
     void anOversizedBodyIs413BeforeAnythingElse() throws IOException {
         var big = "{\"pad\":\"" + "x".repeat(WebhookService.MAX_BODY_BYTES) + "\"}";
         assertThat(invoke(TestEvents.withBody(push(), big, false)).getStatusCode()).isEqualTo(413);
