@@ -50,6 +50,7 @@ abstract class WebhookScenarios {
         repo = TestRepo.twoInfrastructures(tmp.resolve("repo"));
         env = new HashMap<>(wiring(tmp));
         env.putAll(webhookSecret());
+        env.put("CAIRN_GITLAB_WEBHOOK_TOKEN", TestEvents.SECRET);
         env.put("CAIRN_GIT_CACHE_DIR", tmp.resolve("git-cache").toString());
         function = new GitWebhookFunction(env);
     }
@@ -180,5 +181,21 @@ abstract class WebhookScenarios {
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(422);
         assertThat((String) body(response).get("message")).contains("cairn.yaml");
         assertThat(runsStarted()).isZero();
+    }
+
+    @Test
+    void aGitlabPushHookStartsTheChangedInfrastructure() throws Exception {
+        var base = repo.head();
+        var after = repo.write("infrastructures/prod.yaml", TestRepo.manifest("prod", "10.5.0.0/16")).commitAndPush("main", "prod");
+        var event = TestEvents.edited("gitlab-push.json", b -> {
+            b.put("before", base).put("after", after).put("checkout_sha", after);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) b.get("project")).put("git_http_url", repo.url());
+        });
+        var response = deliver(event);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
+        assertThat(list(body(response), "started")).singleElement().satisfies(s -> assertThat(s).containsEntry("infrastructure", "prod"));
+        assertThat(body(deliver(event))).containsEntry("outcome", "duplicate");
+        assertThat(runsStarted()).isEqualTo(1);
+        assertThat(audit().list("prod", 10)).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("gitlab:jsmith"));
     }
 }
