@@ -2,13 +2,17 @@ package dev.cairn.functions;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.util.FS;
+import org.eclipse.jgit.util.SystemReader;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -33,6 +37,7 @@ import java.util.function.Supplier;
  */
 public final class GitMirror {
     private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
+    private static boolean jgitPrepared;
 
     private final Path cacheDir;
     private final Supplier<Optional<String>> token;
@@ -45,6 +50,7 @@ public final class GitMirror {
      */
     public GitMirror(Path cacheDir, Supplier<Optional<String>> token, String username) {
         this.cacheDir = cacheDir.toAbsolutePath().normalize();
+        prepareJGit(this.cacheDir);
         this.token = token;
         this.username = username;
     }
@@ -105,6 +111,28 @@ public final class GitMirror {
                 throw e;
             }
         }
+    }
+
+    /**
+     * JGit measures the file system's timestamp resolution on first use and saves it in its user
+     * config; in Lambda the home folder is not writable, so it measured again on every cold start
+     * (about 3 s here) and logged two errors. Measure in the background (JGit's conservative
+     * defaults meanwhile) and, when the home folder cannot be written, keep JGit's own config in
+     * the cache folder. Done once per JVM; a writable home (the CLI) keeps JGit's usual config.
+     */
+    private static synchronized void prepareJGit(Path cacheDir) {
+        if (jgitPrepared) return;
+        jgitPrepared = true;
+        FS.FileStoreAttributes.setBackground(true);
+        var home = System.getProperty("user.home", "");
+        if (!home.isBlank() && Files.isWritable(Path.of(home))) return;
+        var jgitConfig = cacheDir.resolve(".config").resolve("jgit").resolve("config").toFile();
+        SystemReader.setInstance(new SystemReader.Delegate(SystemReader.getInstance()) {
+            @Override
+            public FileBasedConfig openJGitConfig(Config parent, FS fs) {
+                return new FileBasedConfig(parent, jgitConfig, fs);
+            }
+        });
     }
 
     static URIish checkedUri(String url) {
