@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Cold start of the production webhook artifact (functions/target/cairn-functions.jar), the way
+# Lambda runs it: a fresh JVM with AWS's runtime interface client handles a signed GitHub push
+# (verify, dedupe, fetch, change detection over 100 infrastructures, one execution started on
+# moto), then BENCH_WARM more deliveries of the same event (duplicates: verify + dedupe).
+# Needs python3 with moto[server] (boto3 comes with it), git, and the lambda-cold-start tool
+# (LAMBDA_COLD_START, default ../shared/tools/lambda-cold-start next to the checkout).
+# Env: BENCH_WARM (20), BENCH_JVM_ARGS (-XX:TieredStopAtLevel=1, what Lambda's cold-start advice sets
+# through JAVA_TOOL_OPTIONS; empty for the JVM's defaults). Prints the tool's JSON.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+. "$ROOT/bin/lib/jdk.sh"
+cairn_select_jdk
+TOOL="${LAMBDA_COLD_START:-$ROOT/../shared/tools/lambda-cold-start}"
+[ -f "$TOOL" ] || { echo "webhook-cold-start: set LAMBDA_COLD_START to the lambda-cold-start tool" >&2; exit 1; }
+JAR="$ROOT/functions/target/cairn-functions.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl functions -am package -DskipTests)
+RIC_VERSION=2.10.1 SER_VERSION=1.2.0
+M2="${MAVEN_REPO:-$HOME/.m2/repository}"
+RIC="$M2/com/amazonaws/aws-lambda-java-runtime-interface-client/$RIC_VERSION/aws-lambda-java-runtime-interface-client-$RIC_VERSION.jar"
+SER="$M2/com/amazonaws/aws-lambda-java-serialization/$SER_VERSION/aws-lambda-java-serialization-$SER_VERSION.jar"
+[ -f "$RIC" ] || (cd "$ROOT" && ./mvnw -B -q dependency:get -Dartifact=com.amazonaws:aws-lambda-java-runtime-interface-client:$RIC_VERSION)
+
+WORK="$(mktemp -d)"
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+python3 -m moto.server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
+MOTO=$!
+trap 'kill $MOTO 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/moto-api/" && break; sleep 0.2; done
+SM="$(python3 "$ROOT/functions/bench/webhook-fixture.py" "$WORK" "http://127.0.0.1:$PORT" "$ROOT")"
+
+JVM_ARGS=(--jvm-arg=--enable-native-access=ALL-UNNAMED)
+for arg in ${BENCH_JVM_ARGS--XX:TieredStopAtLevel=1}; do JVM_ARGS+=("--jvm-arg=$arg"); done
+python3 "$TOOL" --cp "$JAR:$RIC:$SER" --handler dev.cairn.functions.GitWebhookFunction::handleRequest \
+  --event "$WORK/event.json" --warm "${BENCH_WARM:-20}" "${JVM_ARGS[@]}" \
+  --env CAIRN_TABLE=cairn-bench --env "CAIRN_STATE_MACHINE_ARN=$SM" --env "AWS_ENDPOINT_URL=http://127.0.0.1:$PORT" \
+  --env AWS_ACCESS_KEY_ID=test --env AWS_SECRET_ACCESS_KEY=test --env AWS_REGION=us-east-1 \
+  --env CAIRN_GITHUB_WEBHOOK_SECRET=cairn-dev-webhook-secret --env "CAIRN_GIT_CACHE_DIR=$WORK/git-cache" \
+  2>"$WORK/function.log"

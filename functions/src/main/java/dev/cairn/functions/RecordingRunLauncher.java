@@ -1,0 +1,56 @@
+package dev.cairn.functions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.reconciler.launch.RunLauncher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The local stand-in for Step Functions until {@code cairn serve} has an executor: it starts
+ * nothing. It records each request once, as {@code QUEUE_DIR/NAME.json} (create-if-absent, so it
+ * is idempotent by name like the real launcher), for a person or a later {@code cairn} command to
+ * reconcile with {@code cairn apply}.
+ */
+public final class RecordingRunLauncher implements RunLauncher {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path queueDir;
+
+    public RecordingRunLauncher(Path queueDir) {
+        this.queueDir = queueDir.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public Launched launch(RunRequest request) {
+        if (!NAME.matcher(request.name()).matches()) throw new IllegalArgumentException("not a run name: " + request.name());
+        var file = queueDir.resolve(request.name() + ".json");
+        var record = new LinkedHashMap<String, String>();
+        record.put("name", request.name());
+        record.put("infrastructure", request.infrastructure());
+        record.put("action", request.action().name());
+        record.put("commit", request.commit());
+        record.put("ref", request.ref());
+        record.put("trigger", request.trigger());
+        record.put("status", "recorded");
+        record.put("note", "recorded, not started; run `cairn apply --infra " + request.infrastructure() + "` to reconcile");
+        try {
+            Files.createDirectories(queueDir);
+            Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), StandardOpenOption.CREATE_NEW);
+            return new Launched(request.name(), "recorded:" + file.getFileName(), false);
+        } catch (FileAlreadyExistsException seen) {
+            return new Launched(request.name(), "recorded:" + file.getFileName(), true);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record run " + request.name() + " under " + queueDir, e);
+        }
+    }
+}
