@@ -47,13 +47,16 @@ final class WebhookWiring {
         var aws = new AwsClients(env);
         var ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault(SECRETS_TTL_SECONDS, "300")));
         Supplier<SecretsManagerClient> client = () -> aws.build(SecretsManagerClient.builder());
-        if (Arrays.stream(WebhookSecrets.Kind.values()).anyMatch(k -> !blank(env.get(k.nameVariable())))) {
-            // a secret is named: build the client at init, where SnapStart snapshots it (the values are read per request)
+        var inAws = !blank(env.get(TABLE));
+        if (inAws && Arrays.stream(WebhookSecrets.Kind.values()).anyMatch(k -> !blank(env.get(k.nameVariable())))) {
+            // a secret is named: build the client at init, where SnapStart snapshots it (the values are read per
+            // request). Locally (cairn invoke without --stack) it is built on first use, so that a name the
+            // template gives but no region can serve fails only the requests that need it.
             var built = client.get();
             client = () -> built;
         }
         var secrets = new WebhookSecrets(env, CachedSecrets.secretsManager(client, ttl));
-        var stores = blank(env.get(TABLE)) ? local(env) : aws(env, aws);
+        var stores = inAws ? aws(env, aws) : local(env);
         var cache = blank(env.get(GIT_CACHE_DIR)) ? GitMirror.defaultCacheDir() : Path.of(env.get(GIT_CACHE_DIR));
         var mirror = new GitMirror(cache, () -> secrets.get(WebhookSecrets.Kind.GIT_TOKEN),
                 env.getOrDefault(GIT_USERNAME, "x-access-token"));

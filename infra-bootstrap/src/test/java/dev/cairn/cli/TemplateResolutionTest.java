@@ -42,7 +42,7 @@ class TemplateResolutionTest {
                 "CAIRN_GIT_TOKEN_NAME", "POWERTOOLS_SERVICE_NAME");
         assertThat(fn.timeoutSeconds()).isEqualTo(15);
         assertThat(fn.memoryMb()).isEqualTo(1024);
-        assertThat(template.parameters()).containsKeys("RepoUrl", "Branch", "GitHubWebhookSecretName", "GitLabWebhookTokenName",
+        assertThat(template.parameters()).containsKeys("RepoUrl", "GitHubWebhookSecretName", "GitLabWebhookTokenName",
                 "GitTokenSecretName", "LogRetentionDays");
     }
 
@@ -73,7 +73,7 @@ class TemplateResolutionTest {
         var template = SamTemplate.load(REPO.resolve("template.yaml"));
         assertThatThrownBy(() -> new EnvironmentResolver(template, Map.of("RepoURL", "x"), null, null))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("--parameter RepoURL").hasMessageContaining("RepoUrl, Branch");
+                .hasMessageContaining("--parameter RepoURL").hasMessageContaining("RepoUrl, GitHubWebhookSecretName");
     }
 
     @Test
