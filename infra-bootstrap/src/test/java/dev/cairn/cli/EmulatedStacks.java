@@ -50,10 +50,12 @@ final class EmulatedStacks {
                 "AWS_REGION", REGION, "AWS_DEFAULT_REGION", REGION);
     }
 
-    static Deployed deploy(MotoServer moto, Path template, String stack, Path artifact, Path dir) throws Exception {
+    /** @param extra more arguments for the script, e.g. {@code --parameter K=V} */
+    static Deployed deploy(MotoServer moto, Path template, String stack, Path artifact, Path dir, String... extra) throws Exception {
         var translated = dir.resolve(stack + ".translated.json");
-        var command = List.of("python3", REPO.resolve("bin/deploy-emulated").toString(), "--template", template.toString(),
-                "--stack", stack, "--artifact", artifact.toString(), "--save-translated", translated.toString(), "-o", "json");
+        var command = new ArrayList<>(List.of("python3", REPO.resolve("bin/deploy-emulated").toString(), "--template", template.toString(),
+                "--stack", stack, "--artifact", artifact.toString(), "--save-translated", translated.toString(), "-o", "json"));
+        command.addAll(List.of(extra));
         var builder = new ProcessBuilder(command);
         builder.environment().putAll(awsEnv(moto));
         builder.environment().remove("AWS_PROFILE");
