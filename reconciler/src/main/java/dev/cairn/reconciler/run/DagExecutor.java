@@ -1,12 +1,11 @@
 package dev.cairn.reconciler.run;
 
 import dev.cairn.reconciler.graph.StageGraph;
+import dev.cairn.reconciler.run.Scheduler.Outcome;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.Executors;
@@ -14,13 +13,11 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
- * Runs one task per stage as soon as everything it waits for has succeeded, at most
- * {@code parallelism} at once. When a task fails, everything that waits on it (transitively) is
- * not started and is reported as skipped. In reverse mode (destroy) a stage waits for its dependents.
+ * The local driver of the {@link Scheduler}: runs one task per stage on a thread pool, at most
+ * {@code parallelism} at once, starting each stage as soon as the scheduler says so. The state
+ * machine drives the same scheduler from its Next step.
  */
 public final class DagExecutor {
-    public enum Outcome { SUCCEEDED, FAILED, SKIPPED }
-
     private final int parallelism;
 
     public DagExecutor(int parallelism) {
@@ -28,31 +25,25 @@ public final class DagExecutor {
     }
 
     /**
-     * @param task    returns true when the stage succeeded
+     * @param task    returns true when the stage succeeded (an exception counts as a failure)
      * @param skipped told about each stage that will not run and the stage whose failure caused it
      */
     public Map<String, Outcome> run(StageGraph graph, boolean reverse, Predicate<String> task, BiConsumer<String, String> skipped) {
-        var waitsFor = new HashMap<String, Set<String>>();
-        for (var stage : graph.stages()) {
-            var deps = new HashSet<>(reverse ? graph.dependentsOf(stage) : graph.dependenciesOf(stage));
-            deps.retainAll(graph.stages());
-            waitsFor.put(stage, deps);
-        }
         var outcomes = new LinkedHashMap<String, Outcome>();
+        var running = new HashSet<String>();
         try (var pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().name("cairn-stage-", 0).daemon().factory())) {
             var completion = new ExecutorCompletionService<Map.Entry<String, Boolean>>(pool);
-            var started = new HashSet<String>();
-            int running = 0;
             while (true) {
-                for (var stage : graph.stages()) {
-                    if (started.contains(stage) || outcomes.containsKey(stage)) continue;
-                    if (waitsFor.get(stage).isEmpty()) {
-                        started.add(stage);
-                        running++;
-                        completion.submit(() -> Map.entry(stage, safely(task, stage)));
-                    }
+                var next = Scheduler.next(graph, reverse, running, outcomes, parallelism);
+                next.skipped().forEach((stage, cause) -> {
+                    outcomes.put(stage, Outcome.SKIPPED);
+                    skipped.accept(stage, cause);
+                });
+                for (var stage : next.start()) {
+                    running.add(stage);
+                    completion.submit(() -> Map.entry(stage, safely(task, stage)));
                 }
-                if (running == 0) break;
+                if (running.isEmpty()) break;
                 Map.Entry<String, Boolean> done;
                 try {
                     done = completion.take().get();
@@ -62,21 +53,8 @@ public final class DagExecutor {
                 } catch (ExecutionException e) {
                     throw new IllegalStateException(e.getCause());
                 }
-                running--;
-                var stage = done.getKey();
-                if (done.getValue()) {
-                    outcomes.put(stage, Outcome.SUCCEEDED);
-                    waitsFor.values().forEach(w -> w.remove(stage));
-                } else {
-                    outcomes.put(stage, Outcome.FAILED);
-                    var blocked = reverse ? dependenciesClosure(graph, stage) : graph.transitiveDependents(stage);
-                    for (var b : blocked) {
-                        if (!outcomes.containsKey(b) && !started.contains(b)) {
-                            outcomes.put(b, Outcome.SKIPPED);
-                            skipped.accept(b, stage);
-                        }
-                    }
-                }
+                running.remove(done.getKey());
+                outcomes.put(done.getKey(), done.getValue() ? Outcome.SUCCEEDED : Outcome.FAILED);
             }
         }
         return outcomes;
@@ -88,15 +66,5 @@ public final class DagExecutor {
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    private static Set<String> dependenciesClosure(StageGraph graph, String stage) {
-        var out = new HashSet<String>();
-        var todo = new java.util.ArrayDeque<>(graph.dependenciesOf(stage));
-        while (!todo.isEmpty()) {
-            var s = todo.poll();
-            if (graph.stages().contains(s) && out.add(s)) todo.addAll(graph.dependenciesOf(s));
-        }
-        return out;
     }
 }
