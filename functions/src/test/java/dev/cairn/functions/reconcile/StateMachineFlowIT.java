@@ -200,8 +200,8 @@ class StateMachineFlowIT {
         stage.put("name", name);
         stage.put("planApply", planApply);
         stage.put("computeType", "BUILD_LAMBDA_2GB");
-        stage.put("environmentType", "ARM_LAMBDA_CONTAINER");
-        stage.put("image", "aws/codebuild/amazonlinux-aarch64-lambda-standard:corretto21");
+        stage.put("environmentType", "LINUX_LAMBDA_CONTAINER");
+        stage.put("image", "aws/codebuild/amazonlinux-x86_64-lambda-standard:corretto21");
         stage.put("roleArn", "");
         stage.put("approvalTimeoutSeconds", 86400);
         return stage;
