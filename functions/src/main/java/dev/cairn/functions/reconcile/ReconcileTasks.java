@@ -1,0 +1,264 @@
+package dev.cairn.functions.reconcile;
+
+import dev.cairn.reconciler.approval.ApprovalStore;
+import dev.cairn.reconciler.notify.RunNotifier;
+import dev.cairn.reconciler.run.Run;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.run.RunStatus;
+import dev.cairn.reconciler.run.Scheduler;
+import dev.cairn.reconciler.run.StageResult;
+import dev.cairn.reconciler.run.StageStatus;
+import dev.cairn.reconciler.store.BlobStore;
+import dev.cairn.reconciler.store.LockStore;
+import dev.cairn.reconciler.store.RunStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The decisions behind the state machine's task steps, over the core's stores and scheduler. Every
+ * step reads and writes ids only; every write of the run record is conditional on its version and
+ * retried on a conflict (the stage branches of one Map run in parallel).
+ */
+public final class ReconcileTasks {
+    /** Backstop only: every path ends in Finish, which releases the lock; NextStages renews it. */
+    static final Duration LEASE = Duration.ofHours(26);
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final int MAX_ERROR = 500;
+
+    private final RunStore runs;
+    private final LockStore locks;
+    private final RunGraphs graphs;
+    private final StagePlanner planner;
+    private final ApprovalStore approvals;
+    private final RunNotifier notifier;
+    private final Duration approvalTimeout;
+    private final Clock clock;
+
+    public ReconcileTasks(RunStore runs, LockStore locks, BlobStore blobs, StagePlanner planner, ApprovalStore approvals,
+                          RunNotifier notifier, Duration approvalTimeout, Clock clock) {
+        this.runs = runs;
+        this.locks = locks;
+        this.graphs = new RunGraphs(blobs);
+        this.planner = planner;
+        this.approvals = approvals;
+        this.notifier = notifier;
+        this.approvalTimeout = approvalTimeout;
+        this.clock = clock;
+    }
+
+    public record Prepared(String runId, int parallelism) {
+    }
+
+    /** One stage to start: its id and how its build runs (no plan data). */
+    public record StageStart(String name, boolean planApply, String computeType, String environmentType, String image,
+                             String roleArn, long approvalTimeoutSeconds) {
+    }
+
+    public record Next(List<StageStart> start, boolean done) {
+    }
+
+    /**
+     * Takes the leased lock with the execution's ARN, stores the stage plan and creates the run.
+     * Idempotent: a retried Prepare of the same execution finds its own lock and run.
+     */
+    public Prepared prepare(String infrastructure, RunAction action, String commit, String trigger, String executionArn) throws Exception {
+        var held = locks.owner(infrastructure).filter(o -> executionArn.equals(o.executionArn()));
+        if (held.isPresent() && runs.get(infrastructure, held.get().runId()).isPresent()) {
+            return new Prepared(held.get().runId(), graphs.load(infrastructure, held.get().runId()).parallelism());
+        }
+        var now = clock.instant();
+        var runId = held.map(LockStore.LockOwner::runId).orElseGet(() -> RUN_ID_TIME.format(now) + "-" + shortHash(executionArn));
+        if (held.isEmpty()) {
+            locks.acquire(infrastructure, new LockStore.LockOwner(runId, "step-functions", 0, now, now.plus(LEASE), executionArn));
+        }
+        var planned = planner.plan(infrastructure, commit, action);
+        graphs.save(infrastructure, runId, planned);
+        var stages = new LinkedHashMap<String, StageResult>();
+        for (var stage : planned.graph().stages()) stages.put(stage, StageResult.pending(stage));
+        var run = new Run(runId, infrastructure, action, RunStatus.RUNNING, trigger, commit, now, null,
+                planned.graph().waves(), stages, null, 0);
+        runs.put(run);
+        notifier.runStarted(run);
+        return new Prepared(runId, Math.max(1, planned.parallelism()));
+    }
+
+    /** The scheduler over the run record: records the newly skipped stages, marks the started ones, renews the lease. */
+    public Next next(String infrastructure, String runId) {
+        if (!locks.renew(infrastructure, runId, clock.instant().plus(LEASE))) {
+            throw new IllegalStateException("run " + runId + " no longer holds the lock of " + infrastructure
+                    + " (taken over or force-released): it stops here");
+        }
+        var planned = graphs.load(infrastructure, runId);
+        var run = get(infrastructure, runId);
+        var outcomes = new LinkedHashMap<String, Scheduler.Outcome>();
+        var running = new HashSet<String>();
+        run.stages().forEach((stage, result) -> {
+            switch (result.status()) {
+                case FAILED -> outcomes.put(stage, Scheduler.Outcome.FAILED);
+                case SKIPPED -> outcomes.put(stage, Scheduler.Outcome.SKIPPED);
+                case PENDING -> { }
+                default -> {
+                    if (result.status().done()) outcomes.put(stage, Scheduler.Outcome.SUCCEEDED);
+                    else running.add(stage);
+                }
+            }
+        });
+        var next = Scheduler.next(planned.graph(), run.action() == RunAction.DESTROY, running, outcomes, planned.parallelism());
+        var updated = next.skipped().isEmpty() && next.start().isEmpty() ? run : update(infrastructure, runId, r -> {
+            var changed = new LinkedHashMap<String, StageResult>();
+            next.skipped().forEach((stage, cause) -> changed.put(stage, r.stage(stage).skipped("skipped: `" + cause + "` failed")));
+            for (var stage : next.start()) changed.put(stage, r.stage(stage).with(StageStatus.PLANNING));
+            return withStages(r, changed);
+        });
+        next.skipped().keySet().forEach(s -> notifier.stageChanged(updated, updated.stage(s)));
+        var start = new ArrayList<StageStart>();
+        for (var stage : next.start()) {
+            var policy = planned.policy(stage);
+            var compute = StageCompute.forStage(stage);
+            // one build plans and applies when nothing can wait for a person: no approval, not plan-only
+            boolean planApply = !policy.approval() && run.action() == RunAction.APPLY;
+            start.add(new StageStart(stage, planApply, compute.computeType(), compute.environmentType(), compute.image(),
+                    policy.roleArn(), approvalTimeout.toSeconds()));
+        }
+        return new Next(List.copyOf(start), next.done());
+    }
+
+    /** After a plan: {@code approve}, {@code apply} or {@code record} (no changes, or a plan-only run). */
+    public String planned(String infrastructure, String runId, String stage) {
+        var run = get(infrastructure, runId);
+        var result = run.stage(stage);
+        if (run.action() == RunAction.PLAN || result == null || result.plan() == null || !result.plan().hasChanges()) return "record";
+        return graphs.load(infrastructure, runId).policy(stage).approval() ? "approve" : "apply";
+    }
+
+    /** Stores the pending approval with the waiting task's token and tells people. */
+    public void approve(String infrastructure, String runId, String stage, String taskToken) {
+        if (approvals == null) {
+            throw new IllegalStateException("no approval store is configured: a stage that needs approval cannot wait for one");
+        }
+        var run = get(infrastructure, runId);
+        var now = clock.instant();
+        var approval = new ApprovalStore.Approval(infrastructure, runId, stage, ApprovalStore.State.PENDING, run.stage(stage).plan(),
+                null, run.trigger(), taskToken, now, now.plus(approvalTimeout), null, null, null);
+        approvals.request(approval);
+        notifier.approvalRequested(run, approvals.get(infrastructure, runId, stage).orElse(approval));
+    }
+
+    /** The stage ended well: the step `cairn stage` ran left its status; a stage still marked running is closed here. */
+    public void record(String infrastructure, String runId, String stage) {
+        var run = update(infrastructure, runId, r -> {
+            var result = r.stage(stage);
+            if (result.status().done()) return r;
+            StageStatus end;
+            if (r.action() == RunAction.PLAN) end = StageStatus.PLANNED;
+            else if (result.plan() != null && !result.plan().hasChanges()) end = StageStatus.NO_CHANGES;
+            else end = r.action() == RunAction.DESTROY ? StageStatus.DESTROYED : StageStatus.APPLIED;
+            return r.withStage(result.with(end));
+        });
+        notifier.stageChanged(run, run.stage(stage));
+    }
+
+    /** The stage failed (or was not approved): recorded with a bounded message, so the scheduler skips its dependents. */
+    public void recordFailure(String infrastructure, String runId, String stage, String error, String cause, boolean notApproved) {
+        String message;
+        if (notApproved) {
+            message = "States.Timeout".equals(error) ? "not approved: no decision within " + approvalTimeout.toSeconds() + " s"
+                    : "not approved: " + firstLine(cause, "rejected");
+        } else {
+            message = (error == null ? "error" : error) + ": " + firstLine(cause, "no cause given");
+        }
+        var run = update(infrastructure, runId, r -> r.withStage(r.stage(stage).failed(message)));
+        notifier.stageChanged(run, run.stage(stage));
+    }
+
+    /**
+     * Ends the run of the execution that holds the lock: records it (stages never finished count
+     * as skipped), notifies and releases the lock. Idempotent, and harmless for an execution that
+     * never held the lock (a refused Prepare): it then touches nothing.
+     *
+     * @return the run's status, FAILED when this execution had no run
+     */
+    public RunStatus finish(String infrastructure, String executionArn, String why) {
+        var owner = locks.owner(infrastructure).filter(o -> executionArn.equals(o.executionArn()));
+        if (owner.isEmpty()) return RunStatus.FAILED;
+        var runId = owner.get().runId();
+        var stored = runs.get(infrastructure, runId);
+        if (stored.isEmpty()) {
+            locks.release(infrastructure, runId);
+            return RunStatus.FAILED;
+        }
+        var run = stored.get();
+        if (run.status() == RunStatus.RUNNING) {
+            run = update(infrastructure, runId, r -> {
+                var changed = new LinkedHashMap<String, StageResult>();
+                for (var result : r.stages().values()) {
+                    if (!result.status().done()) changed.put(result.stage(), result.skipped("not run: " + (why == null ? "the run ended" : why)));
+                }
+                var out = withStages(r, changed);
+                boolean failed = why != null || out.stages().values().stream().anyMatch(s -> s.status() == StageStatus.FAILED);
+                var ended = out.finish(failed ? RunStatus.FAILED : RunStatus.SUCCEEDED, why);
+                // one write: the version moves by one
+                return new Run(ended.id(), ended.infrastructure(), ended.action(), ended.status(), ended.trigger(), ended.revision(),
+                        ended.startedAt(), ended.finishedAt(), ended.waves(), ended.stages(), ended.error(), r.version() + 1);
+            });
+            notifier.runFinished(run, Map.of());
+        }
+        locks.release(infrastructure, runId);
+        return run.status();
+    }
+
+    /** {@code changes} applied in one new version. */
+    private static Run withStages(Run run, Map<String, StageResult> changes) {
+        var stages = new LinkedHashMap<>(run.stages());
+        stages.putAll(changes);
+        return new Run(run.id(), run.infrastructure(), run.action(), run.status(), run.trigger(), run.revision(), run.startedAt(),
+                run.finishedAt(), run.waves(), stages, run.error(), run.version() + 1);
+    }
+
+    private Run get(String infrastructure, String runId) {
+        return runs.get(infrastructure, runId).orElseThrow(() -> new IllegalStateException("no run " + runId + " of " + infrastructure));
+    }
+
+    private Run update(String infrastructure, String runId, UnaryOperator<Run> change) {
+        for (int attempt = 0; ; attempt++) {
+            var next = change.apply(get(infrastructure, runId));
+            try {
+                runs.put(next);
+                return next;
+            } catch (RunStore.ConflictException raced) {
+                if (attempt >= 20) throw raced;
+            }
+        }
+    }
+
+    private static String firstLine(String text, String otherwise) {
+        if (text == null || text.isBlank()) return otherwise;
+        var line = text.strip().lines().findFirst().orElse(otherwise);
+        return line.length() > MAX_ERROR ? line.substring(0, MAX_ERROR) + "…" : line;
+    }
+
+    private static String shortHash(String text) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 3);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Optional<String> text(Map<String, Object> input, String key) {
+        var value = input.get(key);
+        return value == null || value.toString().isBlank() ? Optional.empty() : Optional.of(value.toString());
+    }
+}

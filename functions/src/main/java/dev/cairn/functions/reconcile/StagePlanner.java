@@ -1,0 +1,26 @@
+package dev.cairn.functions.reconcile;
+
+import dev.cairn.reconciler.graph.StageGraph;
+import dev.cairn.reconciler.run.RunAction;
+
+import java.util.Map;
+
+/**
+ * What Prepare needs from the repository at the run's commit: the stage DAG, how many stages may
+ * run at once, and per stage whether its changes wait for an approval and which account role its
+ * build assumes. In AWS it reads the repo snapshot; tests give it a manifest folder.
+ */
+public interface StagePlanner {
+
+    /** @param roleArn the target account role the build assumes, empty for the build's own role */
+    record StagePolicy(boolean approval, String roleArn) {
+    }
+
+    record Planned(StageGraph graph, int parallelism, Map<String, StagePolicy> stages) {
+        public StagePolicy policy(String stage) {
+            return stages.getOrDefault(stage, new StagePolicy(false, ""));
+        }
+    }
+
+    Planned plan(String infrastructure, String commit, RunAction action) throws Exception;
+}
