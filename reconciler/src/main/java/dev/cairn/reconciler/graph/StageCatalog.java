@@ -97,6 +97,11 @@ public final class StageCatalog {
                         "module source " + def.source().describe() + " does not exist",
                         "check the path; local sources are relative to the repo root (" + repo.root() + ")"));
             }
+            if (ModuleFetcher.isPlainHttp(def.source()) && !fetcher.allowsHttp()) {
+                diagnostics.add(new Diagnostic(sm.value(def.pointer() + "/source"), "insecure-module-source",
+                        "module source " + def.source().describe() + " is fetched over plain http: anyone on the network path can change the code Cairn runs",
+                        "use https:// (or ssh://); to allow plain http anyway, set " + ModuleFetcher.ALLOW_HTTP_ENV + "=true where Cairn runs"));
+            }
         }
         // explicit dependencies
         for (int i = 0; i < modules.size(); i++) {

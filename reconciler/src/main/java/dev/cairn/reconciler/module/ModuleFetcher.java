@@ -4,17 +4,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.reconciler.manifest.Json;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -43,9 +47,31 @@ public final class ModuleFetcher {
     private record ScannedInterface(String fingerprint, ModuleInterface iface) {
     }
 
+    /** Plain {@code http://} git remotes are refused unless this environment variable is {@code true}. */
+    public static final String ALLOW_HTTP_ENV = "CAIRN_ALLOW_HTTP_MODULES";
+
+    private final boolean allowHttp;
+
+    /** Plain-http remotes allowed only when {@value #ALLOW_HTTP_ENV} is {@code true}. */
     public ModuleFetcher(Path gitCache, BuiltinModules builtins) {
+        this(gitCache, builtins, "true".equalsIgnoreCase(System.getenv(ALLOW_HTTP_ENV)));
+    }
+
+    /** @param allowHttp whether {@code git::http://} sources (no TLS: anyone on the path can swap the code) are fetched */
+    public ModuleFetcher(Path gitCache, BuiltinModules builtins, boolean allowHttp) {
         this.gitCache = gitCache;
         this.builtins = builtins;
+        this.allowHttp = allowHttp;
+    }
+
+    /** Whether {@code git::http://} sources may be fetched. */
+    public boolean allowsHttp() {
+        return allowHttp;
+    }
+
+    /** True for a git source over plain http (no TLS). */
+    public static boolean isPlainHttp(ModuleSource source) {
+        return source instanceof ModuleSource.Git git && git.url().regionMatches(true, 0, "http://", 0, 7);
     }
 
     /** Copies the module into {@code dest} (which holds only Terraform's own data afterwards besides the module). */
@@ -141,13 +167,17 @@ public final class ModuleFetcher {
     }
 
     private void checkoutGit(ModuleSource.Git git, Path dest) throws IOException {
+        if (isPlainHttp(git) && !allowHttp) {
+            throw new ModuleException("refusing to fetch " + git.url() + " over plain http (no TLS); use https, or set "
+                    + ALLOW_HTTP_ENV + "=true to allow it");
+        }
         var cache = gitCache.resolve(sha1(git.url()));
         synchronized (urlLocks.computeIfAbsent(git.url(), k -> new Object())) {
             try {
                 if (!Files.isDirectory(cache.resolve("objects"))) {
                     Files.createDirectories(cache.getParent());
                     Git.cloneRepository().setURI(git.url()).setBare(true).setDirectory(cache.toFile())
-                            .setCloneAllBranches(true).call().close();
+                            .setCloneAllBranches(true).setTransportConfigCallback(ModuleFetcher::checkObjects).call().close();
                     fetchedThisProcess.add(git.url());
                 }
                 try (var repo = Git.open(cache.toFile())) {
@@ -155,7 +185,7 @@ public final class ModuleFetcher {
                     var id = resolve(repo.getRepository(), ref);
                     boolean isBranch = repo.getRepository().exactRef("refs/heads/" + ref) != null || ref.equals("HEAD");
                     if ((id == null || isBranch) && fetchedThisProcess.add(git.url())) {
-                        repo.fetch().setRemote("origin").setRefSpecs(
+                        repo.fetch().setRemote("origin").setCheckFetchedObjects(true).setTransportConfigCallback(ModuleFetcher::checkObjects).setRefSpecs(
                                 new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
                         id = resolve(repo.getRepository(), ref);
                     }
@@ -170,6 +200,11 @@ public final class ModuleFetcher {
         }
     }
 
+    /** fsck every fetched object: a tree entry named {@code ..}, {@code .git} or with a slash is refused. */
+    private static void checkObjects(Transport transport) {
+        transport.setCheckFetchedObjects(true);
+    }
+
     private static ObjectId resolve(Repository repo, String ref) throws IOException {
         for (var candidate : new String[]{"refs/heads/" + ref, "refs/tags/" + ref, ref}) {
             var id = repo.resolve(candidate + "^{commit}");
@@ -178,9 +213,15 @@ public final class ModuleFetcher {
         return null;
     }
 
-    private static void extract(Repository repo, ObjectId commit, String subdir, Path dest) throws IOException {
+    /**
+     * Writes the files of {@code subdir} at {@code commit} into {@code dest}. Every entry is checked
+     * where it is joined to {@code dest}, whatever the fetch checked: no {@code ..}, {@code .git},
+     * absolute or empty segment, no symlink or submodule, and the target must stay inside {@code dest}.
+     */
+    static void extract(Repository repo, ObjectId commit, String subdir, Path dest) throws IOException {
         var prefix = subdir == null || subdir.isBlank() ? "" : subdir.replaceAll("^/+|/+$", "") + "/";
         boolean found = prefix.isEmpty();
+        var root = dest.toAbsolutePath().normalize();
         try (var walk = new RevWalk(repo); var tree = new TreeWalk(repo)) {
             tree.addTree(walk.parseCommit(commit).getTree());
             tree.setRecursive(true);
@@ -188,12 +229,33 @@ public final class ModuleFetcher {
                 var path = tree.getPathString();
                 if (!path.startsWith(prefix)) continue;
                 found = true;
-                var target = dest.resolve(path.substring(prefix.length()));
+                var relative = path.substring(prefix.length());
+                var mode = tree.getFileMode(0);
+                if (mode == FileMode.SYMLINK || mode == FileMode.GITLINK) {
+                    throw new ModuleException("the git module has " + (mode == FileMode.SYMLINK ? "a symlink" : "a submodule")
+                            + " at `" + path + "`; Cairn does not follow links or submodules in modules");
+                }
+                var target = containedTarget(root, relative, path);
                 Files.createDirectories(target.getParent());
-                Files.write(target, repo.open(tree.getObjectId(0)).getBytes());
+                Files.write(target, repo.open(tree.getObjectId(0)).getBytes(), StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             }
         }
         if (!found) throw new ModuleException("folder `" + subdir + "` not found in the git module");
+    }
+
+    /** {@code root/relative}, or a ModuleException when the entry's name could leave {@code root}. */
+    static Path containedTarget(Path root, String relative, String shownPath) {
+        for (var segment : relative.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase(".git")) {
+                throw new ModuleException("the git module has an entry `" + shownPath + "` that names a path outside its folder; refused");
+            }
+        }
+        var target = root.resolve(relative).normalize();
+        if (relative.startsWith("/") || !target.startsWith(root) || target.equals(root)) {
+            throw new ModuleException("the git module has an entry `" + shownPath + "` that names a path outside its folder; refused");
+        }
+        return target;
     }
 
     private static void clearModuleFiles(Path dest) throws IOException {

@@ -1,0 +1,82 @@
+package dev.cairn.reconciler.validate;
+
+import dev.cairn.reconciler.RepoFiles;
+import dev.cairn.reconciler.diag.Diagnostic;
+import dev.cairn.reconciler.diag.Location;
+import dev.cairn.reconciler.graph.StageCatalog;
+import dev.cairn.reconciler.module.BuiltinModules;
+import dev.cairn.reconciler.module.ModuleFetcher;
+import dev.cairn.reconciler.template.TemplateEngine;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Validation rules that stop a hostile or careless repo before anything runs (issue 12): each
+ * reported at the file, line and column of the offending value.
+ */
+class SecurityRulesTest {
+    @TempDir
+    Path tmp;
+
+    private Path repo;
+
+    @BeforeEach
+    void writeRepo() {
+        repo = tmp.resolve("repo").toAbsolutePath().normalize();
+        RepoFiles.write(repo, "cairn.yaml", """
+                apiVersion: cairn.dev/v1
+                kind: Repository
+                """);
+        RepoFiles.write(repo, "modules/app/main.tf", """
+                variable "label" {}
+                output "endpoint" { value = "x" }
+                """);
+    }
+
+    private List<Diagnostic> validate(boolean allowHttp) {
+        var validator = new RepositoryValidator(new StageCatalog(
+                new ModuleFetcher(tmp.resolve("git"), BuiltinModules.discover(), allowHttp), new TemplateEngine()));
+        return validator.validate(repo).diagnostics();
+    }
+
+    private List<Diagnostic> validate() {
+        return validate(false);
+    }
+
+    private Path manifest(String name, String text) {
+        return RepoFiles.write(repo, "infrastructures/" + name + ".yaml", text);
+    }
+
+    private static void assertAt(Diagnostic d, String rule, Path file, int line, int column) {
+        assertThat(d.rule()).as("rule of %s", d).isEqualTo(rule);
+        assertThat(d.location()).as("location of %s", d).isEqualTo(new Location(file.toString(), line, column));
+        assertThat(d.hint()).as("hint of %s", d).isNotBlank();
+    }
+
+    @Test
+    void aPlainHttpGitSourceIsAnErrorUnlessAllowed() {
+        var file = manifest("dev", """
+                apiVersion: cairn.dev/v1
+                kind: Infrastructure
+                metadata:
+                  name: dev
+                spec:
+                  modules:
+                    - name: app
+                      source: git::http://git.example.com/acme/modules.git//app?ref=v1
+                """);
+
+        var diagnostics = validate();
+
+        assertThat(diagnostics).hasSize(1);
+        assertAt(diagnostics.get(0), "insecure-module-source", file, 8, 15);
+        assertThat(diagnostics.get(0).hint()).contains(ModuleFetcher.ALLOW_HTTP_ENV + "=true");
+        assertThat(validate(true)).isEmpty();
+    }
+}
