@@ -275,16 +275,20 @@ public final class ModuleFetcher {
         }
     }
 
+    /** Copies a module folder; a symlink in it is refused, never followed (it could point at any file of the machine). */
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (var p : walk.toList()) {
                 var rel = from.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    throw new ModuleException("module file " + p + " is a symlink; Cairn does not follow links in modules (copy the file instead)");
+                }
                 if (rel.isEmpty() || rel.startsWith(".terraform") || rel.contains("/.terraform")
                         || rel.endsWith(".tfstate") || rel.endsWith(".tfstate.backup")) continue;
                 if (GENERATED.contains(rel)) continue;
                 var target = to.resolve(rel);
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) Files.createDirectories(target);
+                else Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
             }
         }
     }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public sealed interface ModuleSource {
 
-    /** A folder in the repo ({@code ./modules/x}, {@code ../x}, or a bare name in the modules folder). */
+    /** A folder in the repo ({@code ./modules/x}, or a bare name in the modules folder); never outside it. */
     record Local(Path dir) implements ModuleSource {
     }
 
@@ -37,7 +37,7 @@ public sealed interface ModuleSource {
         var s = source.trim();
         if (s.startsWith("cairn://")) return new Builtin(s.substring("cairn://".length()).replaceAll("/+$", ""));
         if (s.startsWith("./") || s.startsWith("../") || s.equals(".") || s.startsWith("/")) {
-            return new Local(repoRoot.resolve(s).normalize());
+            return inRepo(source, repoRoot.resolve(s).normalize(), repoRoot);
         }
         if (s.startsWith("git::")) {
             var rest = s.substring(5);
@@ -56,9 +56,28 @@ public sealed interface ModuleSource {
             }
             return new Git(rest, subdir, ref);
         }
-        if (BARE_NAME.matcher(s).matches()) return new Local(modulesDir.resolve(s).normalize());
+        if (BARE_NAME.matcher(s).matches()) return inRepo(source, modulesDir.resolve(s).normalize(), repoRoot);
         if (REGISTRY.matcher(s).matches()) return new Registry(s, version);
         throw new IllegalArgumentException("`" + source + "` is not a module source Cairn understands");
+    }
+
+    /**
+     * A local source must stay inside the repo, also once symlinks are resolved: a manifest must
+     * not make Cairn read (and show in errors) files of the machine it runs on.
+     */
+    private static Local inRepo(String source, Path dir, Path repoRoot) {
+        var root = repoRoot.toAbsolutePath().normalize();
+        var outside = new IllegalArgumentException("`" + source + "` is outside the repo: local module sources must be folders inside "
+                + root + " (copy the module into the repo, or publish it to git)");
+        if (!dir.toAbsolutePath().normalize().startsWith(root)) throw outside;
+        if (java.nio.file.Files.exists(dir)) {
+            try {
+                if (!dir.toRealPath().startsWith(root.toRealPath())) throw outside;
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read `" + source + "`: " + e.getMessage());
+            }
+        }
+        return new Local(dir);
     }
 
     default String describe() {

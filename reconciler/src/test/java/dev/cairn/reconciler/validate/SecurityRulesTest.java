@@ -79,4 +79,60 @@ class SecurityRulesTest {
         assertThat(diagnostics.get(0).hint()).contains(ModuleFetcher.ALLOW_HTTP_ENV + "=true");
         assertThat(validate(true)).isEmpty();
     }
+
+    @Test
+    void aLocalSourceOutsideTheRepoIsAnError() throws Exception {
+        RepoFiles.write(tmp, "outside/main.tf", "variable \"label\" {}\n");
+        java.nio.file.Files.createSymbolicLink(repo.resolve("modules/linked"), tmp.resolve("outside"));
+        var file = manifest("dev", """
+                apiVersion: cairn.dev/v1
+                kind: Infrastructure
+                metadata:
+                  name: dev
+                spec:
+                  modules:
+                    - name: a
+                      source: ../outside
+                    - name: b
+                      source: %s
+                    - name: c
+                      source: linked
+                """.formatted(tmp.resolve("outside")));
+
+        var diagnostics = validate();
+
+        assertThat(diagnostics).hasSize(3);
+        assertAt(diagnostics.get(0), "module-source", file, 8, 15);
+        assertAt(diagnostics.get(1), "module-source", file, 10, 15);
+        assertAt(diagnostics.get(2), "module-source", file, 12, 15);
+        assertThat(diagnostics).allSatisfy(d -> assertThat(d.message()).contains("is outside the repo"));
+    }
+
+    @Test
+    void aSymlinkedModuleFileIsNeverReadAndASymlinkedManifestIsRefused() throws Exception {
+        var secret = RepoFiles.write(tmp, "home/.aws/credentials", "variable \"stolen_AKIASECRETKEY1234\" {}\n");
+        java.nio.file.Files.createSymbolicLink(repo.resolve("modules/app/creds.tf"), secret);
+        var linked = repo.resolve("infrastructures/prod.yaml");
+        manifest("dev", """
+                apiVersion: cairn.dev/v1
+                kind: Infrastructure
+                metadata:
+                  name: dev
+                spec:
+                  modules:
+                    - name: app
+                      source: ./modules/app
+                      inputs:
+                        stolen_AKIASECRETKEY1234: x
+                """);
+        java.nio.file.Files.createSymbolicLink(linked, secret);
+
+        var diagnostics = validate();
+
+        // the linked module file was not read: its variable does not exist; the linked manifest is refused unread
+        assertThat(diagnostics).extracting(Diagnostic::rule).containsExactlyInAnyOrder("file-symlink", "unknown-input");
+        assertThat(diagnostics).filteredOn(d -> d.rule().equals("file-symlink")).singleElement()
+                .satisfies(d -> assertThat(d.location()).isEqualTo(Location.file(linked)));
+        assertThat(diagnostics).allSatisfy(d -> assertThat(d.format()).doesNotContain("variable \"stolen"));
+    }
 }
