@@ -135,4 +135,44 @@ class SecurityRulesTest {
                 .satisfies(d -> assertThat(d.location()).isEqualTo(Location.file(linked)));
         assertThat(diagnostics).allSatisfy(d -> assertThat(d.format()).doesNotContain("variable \"stolen"));
     }
+
+    @Test
+    void aHugeTemplateLoopIsAValidationErrorFoundFast() {
+        var file = manifest("dev", """
+                apiVersion: cairn.dev/v1
+                kind: Infrastructure
+                metadata:
+                  name: dev
+                spec:
+                  modules:
+                    - name: app
+                      source: ./modules/app
+                      inputs:
+                        label: "{% for i in range(0, 300000000) %}{{ i }}{% endfor %}"
+                    - name: b
+                      source: ./modules/app
+                      inputs:
+                        label: "{% for i in 0..9000 %}{% for j in 0..9000 %}x{% endfor %}{% endfor %}"
+                    - name: c
+                      source: ./modules/app
+                      inputs:
+                        label: "{% for i in 0..9000 %}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{{ infra.name }}{% endfor %}"
+                    - name: d
+                      source: ./modules/app
+                      inputs:
+                        label: "{% for i in 0..20 %}{{ i }}{% endfor %}"
+                """);
+
+        var started = System.nanoTime();
+        var diagnostics = validate();
+        var seconds = (System.nanoTime() - started) / 1e9;
+
+        assertThat(seconds).as("validation time").isLessThan(10);
+        assertThat(diagnostics).hasSize(3);
+        assertAt(diagnostics.get(0), "template-too-large", file, 10, 16);
+        assertAt(diagnostics.get(1), "template-too-large", file, 14, 16);
+        assertAt(diagnostics.get(2), "template-too-large", file, 18, 16);
+        assertThat(diagnostics.get(0).message()).contains("300000001 elements");
+        assertThat(diagnostics.get(2).message()).contains("renders more than");
+    }
 }
