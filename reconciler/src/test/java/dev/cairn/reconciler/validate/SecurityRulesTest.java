@@ -175,4 +175,37 @@ class SecurityRulesTest {
         assertThat(diagnostics.get(0).message()).contains("300000001 elements");
         assertThat(diagnostics.get(2).message()).contains("renders more than");
     }
+
+    @Test
+    void twoInfrastructuresCannotShareAnS3StateKeyPrefix() {
+        var s3 = """
+                apiVersion: cairn.dev/v1
+                kind: Infrastructure
+                metadata:
+                  name: %s
+                spec:
+                  state:
+                    type: s3
+                    bucket: acme-state
+                    keyPrefix: %s
+                  modules:
+                    - name: app
+                      source: ./modules/app
+                      inputs:
+                        label: x
+                """;
+        manifest("a-prod", s3.formatted("prod", "prod"));
+        var copy = manifest("b-copy", s3.formatted("staging", "prod/"));
+        var byName = manifest("c-byname", s3.formatted("qa", "staging-qa"));
+        var defaulted = manifest("d-default", s3.formatted("staging-qa", "x").replace("    keyPrefix: x\n", ""));
+
+        var diagnostics = validate();
+
+        assertThat(diagnostics).hasSize(2);
+        assertAt(diagnostics.get(0), "duplicate-state-key", copy, 9, 16);
+        assertThat(diagnostics.get(0).message()).contains("`prod` and `staging`");
+        assertAt(diagnostics.get(1), "duplicate-state-key", defaulted, 4, 9);
+        assertThat(diagnostics.get(1).message()).contains("`qa` and `staging-qa`");
+        assertThat(byName).exists();
+    }
 }
