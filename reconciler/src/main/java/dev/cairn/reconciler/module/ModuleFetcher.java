@@ -8,8 +8,10 @@ import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.IOException;
@@ -77,6 +79,7 @@ public final class ModuleFetcher {
     /** Copies the module into {@code dest} (which holds only Terraform's own data afterwards besides the module). */
     public void materialize(ModuleSource source, Path dest, Map<String, Object> inputs) {
         try {
+            if (Files.isSymbolicLink(dest)) throw new ModuleException("refusing to write the module into " + dest + ": it is a symlink");
             Files.createDirectories(dest);
             clearModuleFiles(dest);
             switch (source) {
@@ -172,11 +175,14 @@ public final class ModuleFetcher {
                     + ALLOW_HTTP_ENV + "=true to allow it");
         }
         var cache = gitCache.resolve(sha1(git.url()));
+        var credentials = credentials(git);
         synchronized (urlLocks.computeIfAbsent(git.url(), k -> new Object())) {
             try {
-                if (!Files.isDirectory(cache.resolve("objects"))) {
+                forgetUntrustedCache(cache, git.url());
+                if (!Files.isDirectory(cache.resolve("objects"), LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(cache.getParent());
                     Git.cloneRepository().setURI(git.url()).setBare(true).setDirectory(cache.toFile())
+                            .setCredentialsProvider(credentials)
                             .setCloneAllBranches(true).setTransportConfigCallback(ModuleFetcher::checkObjects).call().close();
                     fetchedThisProcess.add(git.url());
                 }
@@ -185,7 +191,8 @@ public final class ModuleFetcher {
                     var id = resolve(repo.getRepository(), ref);
                     boolean isBranch = repo.getRepository().exactRef("refs/heads/" + ref) != null || ref.equals("HEAD");
                     if ((id == null || isBranch) && fetchedThisProcess.add(git.url())) {
-                        repo.fetch().setRemote("origin").setCheckFetchedObjects(true).setTransportConfigCallback(ModuleFetcher::checkObjects).setRefSpecs(
+                        repo.fetch().setRemote("origin").setCredentialsProvider(credentials)
+                                .setCheckFetchedObjects(true).setTransportConfigCallback(ModuleFetcher::checkObjects).setRefSpecs(
                                 new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
                         id = resolve(repo.getRepository(), ref);
                     }
@@ -195,9 +202,48 @@ public final class ModuleFetcher {
                     extract(repo.getRepository(), id, git.subdir(), dest);
                 }
             } catch (GitAPIException e) {
-                throw new ModuleException("cannot fetch " + git.url() + ": " + e.getMessage());
+                var message = String.valueOf(e.getMessage());
+                if (git.credentials() != null) message = message.replace(git.credentials().secret(), "(sensitive)");
+                throw new ModuleException("cannot fetch " + git.url() + ": " + message);
             }
         }
+    }
+
+    /**
+     * A cache entry is used only when it is a real folder (no symlink) whose origin is this very
+     * URL; anything else (planted by a commit, or left by an older Cairn that kept credentials in
+     * the URL) is removed and fetched again.
+     */
+    private static void forgetUntrustedCache(Path cache, String url) throws IOException {
+        if (Files.isSymbolicLink(cache)) {
+            Files.delete(cache);
+            return;
+        }
+        if (!Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) return;
+        String origin = null;
+        try (var repo = Git.open(cache.toFile())) {
+            origin = repo.getRepository().getConfig().getString("remote", "origin", "url");
+        } catch (IOException notARepo) {
+            // removed below
+        }
+        if (!url.equals(origin)) deleteTree(cache);
+    }
+
+    /**
+     * The credentials for a remote: those written in the source URL, else {@code CAIRN_GIT_TOKEN}
+     * (with {@code CAIRN_GIT_USERNAME}, default {@value ModuleSource.GitCredentials#TOKEN_USER}) for
+     * https remotes, else none (public repos, ssh with the agent).
+     */
+    private static CredentialsProvider credentials(ModuleSource.Git git) {
+        var given = git.credentials();
+        if (given == null && git.url().regionMatches(true, 0, "https://", 0, 8)) {
+            var token = System.getenv("CAIRN_GIT_TOKEN");
+            if (token != null && !token.isBlank()) {
+                var user = System.getenv("CAIRN_GIT_USERNAME");
+                given = new ModuleSource.GitCredentials(user == null || user.isBlank() ? ModuleSource.GitCredentials.TOKEN_USER : user, token);
+            }
+        }
+        return given == null ? null : new UsernamePasswordCredentialsProvider(given.user(), given.secret());
     }
 
     /** fsck every fetched object: a tree entry named {@code ..}, {@code .git} or with a slash is refused. */
@@ -268,8 +314,9 @@ public final class ModuleFetcher {
         }
     }
 
+    /** Deletes a file or folder; a symlink is deleted itself, its target never touched. */
     public static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) return;
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> walk = Files.walk(path)) {
             for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
         }

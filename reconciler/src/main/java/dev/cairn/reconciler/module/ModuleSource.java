@@ -13,8 +13,52 @@ public sealed interface ModuleSource {
     record Local(Path dir) implements ModuleSource {
     }
 
-    /** {@code git::URL[//subdir][?ref=REF]}; fetched with JGit. */
-    record Git(String url, String subdir, String ref) implements ModuleSource {
+    /**
+     * {@code git::URL[//subdir][?ref=REF]}; fetched with JGit. {@code url} never holds a secret:
+     * a password or token written in the URL's user info is moved to {@code credentials}, so
+     * that nothing shown or stored (messages, run records, logs, the cache's git config) has it.
+     */
+    record Git(String url, String subdir, String ref, GitCredentials credentials) implements ModuleSource {
+        private static final Pattern HTTP_USER_INFO = Pattern.compile("^(https?://)([^/@]*)@(.*)$", Pattern.CASE_INSENSITIVE);
+        private static final Pattern PASSWORD = Pattern.compile("^([a-z][a-z0-9+.-]*://[^/@:]*):([^/@]*)@(.*)$", Pattern.CASE_INSENSITIVE);
+
+        public Git {
+            var http = HTTP_USER_INFO.matcher(url);
+            var password = PASSWORD.matcher(url);
+            if (http.matches()) {
+                // https://TOKEN@host/... or https://USER:TOKEN@host/...
+                var info = http.group(2);
+                var colon = info.indexOf(':');
+                if (credentials == null) {
+                    credentials = colon < 0 ? new GitCredentials(GitCredentials.TOKEN_USER, decode(info))
+                            : new GitCredentials(decode(info.substring(0, colon)), decode(info.substring(colon + 1)));
+                }
+                url = http.group(1) + http.group(3);
+            } else if (password.matches()) {
+                // ssh://USER:PASSWORD@host/...: the user name stays (it is no secret), the password moves
+                if (credentials == null) credentials = new GitCredentials(decode(password.group(1).replaceFirst("^.*://", "")), decode(password.group(2)));
+                url = password.group(1) + "@" + password.group(3);
+            }
+        }
+
+        public Git(String url, String subdir, String ref) {
+            this(url, subdir, ref, null);
+        }
+
+        private static String decode(String text) {
+            return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A user name and secret for a git remote; {@link #toString} never shows the secret. */
+    record GitCredentials(String user, String secret) {
+        /** GitHub, GitLab and most hosts take a token as the password of any user; this is the name Cairn uses. */
+        public static final String TOKEN_USER = "x-access-token";
+
+        @Override
+        public String toString() {
+            return "GitCredentials[user=" + user + ", secret=(sensitive)]";
+        }
     }
 
     /** {@code NAMESPACE/NAME/PROVIDER} (optionally with a host) and a version constraint. */

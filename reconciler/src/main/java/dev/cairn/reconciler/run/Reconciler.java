@@ -94,6 +94,8 @@ public final class Reconciler {
 
     /** Everything on this machine: local stores under {@code workspace}, the given terraform binary. */
     public static Reconciler local(InfrastructureRepo repo, Workspace workspace, TerraformBinary terraform) {
+        StateDirGuard.check(repo.root(), workspace.root());
+        workspace.secure();
         var templates = new TemplateEngine();
         var fetcher = new ModuleFetcher(workspace.gitCache(), BuiltinModules.discover());
         var cli = new TerraformCli(terraform, TerraformEnvironment.create(workspace.root()));
@@ -126,6 +128,7 @@ public final class Reconciler {
     }
 
     private Run execute(String infrastructure, RunAction action, Options options) {
+        StateDirGuard.check(repo.root(), workspace.root());
         var stages = stages(infrastructure);
         var infra = stages.infrastructure();
         if (action == RunAction.DESTROY && "forbidden".equals(infra.spec().policy().destroy())) {
@@ -483,6 +486,7 @@ public final class Reconciler {
             var message = switch (e) {
                 case StageFailedException s -> s.getMessage();
                 case ModuleException m -> m.getMessage();
+                case RunRefusedException r -> r.getMessage();
                 case StageCatalog.StageInputException s -> s.getMessage() + (s.hint() == null ? "" : " (" + s.hint() + ")");
                 default -> e.getClass().getSimpleName() + ": " + e.getMessage();
             };
@@ -523,7 +527,7 @@ public final class Reconciler {
         private Writer log(String stage) {
             return logs.computeIfAbsent(stage, s -> {
                 try {
-                    var file = workspace.root().resolve(workspace.logKey(infra.name(), run.id(), s));
+                    var file = workspace.logFile(workspace.logKey(infra.name(), run.id(), s));
                     Files.createDirectories(file.getParent());
                     return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 } catch (IOException e) {
