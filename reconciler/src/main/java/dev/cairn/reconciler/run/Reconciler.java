@@ -191,6 +191,9 @@ public final class Reconciler {
             for (var stage : stages.graph().topologicalOrder()) {
                 results.put(stage, StageResult.pending(stage).withLog(workspace.logKey(infra.name(), runId, stage)));
             }
+            stages.definitions().values().forEach(d -> {
+                if (d.source() instanceof ModuleSource.Git g && g.credentials() != null) redactor.add(g.credentials().secret());
+            });
             stored.putAll(outputs.all(infra.name()));
             stored.values().forEach(o -> o.values().values().forEach(v -> {
                 if (v.sensitive()) redactor.add(v.value());

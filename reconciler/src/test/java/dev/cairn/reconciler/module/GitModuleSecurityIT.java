@@ -114,6 +114,77 @@ class GitModuleSecurityIT {
                 .hasMessageContaining("cannot fetch");
     }
 
+    @Test
+    void aPlantedCacheEntryWhoseOriginIsAnotherRepoIsNotUsed() throws Exception {
+        var real = moduleRepo(tmp.resolve("real"), "real");
+        var evil = moduleRepo(tmp.resolve("evil"), "evil");
+        var url = real.toUri().toString();
+        var cache = tmp.resolve("cache");
+        // the entry Cairn would use for `url`, holding another repo's v1
+        Git.cloneRepository().setURI(evil.toUri().toString()).setBare(true)
+                .setDirectory(cache.resolve(ModuleFetcher.sha1(url)).toFile()).call().close();
+        var dest = tmp.resolve("dest");
+
+        new ModuleFetcher(cache, BuiltinModules.discover()).materialize(new ModuleSource.Git(url, "net", "v1"), dest, Map.of());
+
+        assertThat(dest.resolve("main.tf")).content().contains("real").doesNotContain("evil");
+    }
+
+    @Test
+    void credentialsInAGitUrlAreUsedButNeverStoredInTheCache() throws Exception {
+        var remote = moduleRepo(tmp.resolve("private"), "private");
+        var token = "ghp_s3cr3tT0kenValue42";
+        try (var server = DumbHttpServer.serve(remote.resolve(".git"))) {
+            var url = "http://x-access-token:" + token + "@127.0.0.1:" + server.port() + "/";
+            var source = new ModuleSource.Git(url, "net", "v1");
+            assertThat(source.url()).isEqualTo("http://127.0.0.1:" + server.port() + "/");
+            assertThat(source.describe()).doesNotContain(token);
+            assertThat(source.toString()).doesNotContain(token);
+            assertThat(source.credentials().secret()).isEqualTo(token);
+            var cache = tmp.resolve("cache");
+            var dest = tmp.resolve("dest");
+
+            new ModuleFetcher(cache, BuiltinModules.discover(), true).materialize(source, dest, Map.of());
+
+            assertThat(dest.resolve("main.tf")).content().contains("private");
+            try (Stream<Path> files = Files.walk(cache)) {
+                for (var file : files.filter(Files::isRegularFile).toList()) {
+                    assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(file.toString()).doesNotContain(token);
+                }
+            }
+        }
+    }
+
+    @Test
+    void userInfoIsStrippedFromEveryUrlForm() {
+        var https = new ModuleSource.Git("https://alice:p%40ss@git.example.com/acme/x.git", null, null);
+        assertThat(https.url()).isEqualTo("https://git.example.com/acme/x.git");
+        assertThat(https.credentials()).isEqualTo(new ModuleSource.GitCredentials("alice", "p@ss"));
+        var bareToken = new ModuleSource.Git("https://ghp_abc123@github.com/acme/x.git", null, null);
+        assertThat(bareToken.url()).isEqualTo("https://github.com/acme/x.git");
+        assertThat(bareToken.credentials().secret()).isEqualTo("ghp_abc123");
+        var ssh = new ModuleSource.Git("ssh://git:hunter2@git.example.com/acme/x.git", null, null);
+        assertThat(ssh.url()).isEqualTo("ssh://git@git.example.com/acme/x.git");
+        assertThat(ssh.credentials().secret()).isEqualTo("hunter2");
+        var plain = new ModuleSource.Git("ssh://git@git.example.com/acme/x.git", null, null);
+        assertThat(plain.url()).isEqualTo("ssh://git@git.example.com/acme/x.git");
+        assertThat(plain.credentials()).isNull();
+        var parsed = (ModuleSource.Git) ModuleSource.parse("git::https://tok@github.com/acme/x.git//net?ref=v1", null, Path.of("/r"), Path.of("/r/modules"));
+        assertThat(parsed.describe()).isEqualTo("git::https://github.com/acme/x.git//net?ref=v1");
+    }
+
+    /** A work tree repo with {@code net/main.tf} (output = {@code marker}) tagged v1. */
+    private static Path moduleRepo(Path dir, String marker) throws Exception {
+        try (var git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+            Files.createDirectories(dir.resolve("net"));
+            Files.writeString(dir.resolve("net/main.tf"), "output \"x\" {\n  value = \"" + marker + "\"\n}\n");
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage(marker).setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
+            git.tag().setName("v1").call();
+        }
+        return dir;
+    }
+
     /**
      * A bare repo whose branch {@code main} has {@code net/main.tf} and {@code net/../../.. (depth
      * times)/NAME}: a tree entry named {@code ..}, which {@code git add} would never produce.
