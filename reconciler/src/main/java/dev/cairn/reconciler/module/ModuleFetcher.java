@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 public final class ModuleFetcher {
     /** Files Cairn writes into the work dir itself; a module's own copies would clash. */
     public static final Set<String> GENERATED = Set.of("cairn_backend.tf.json", "cairn_provider.tf.json",
-            "cairn.auto.tfvars.json", "cairn_outputs.tf.json");
+            "cairn.auto.tfvars.json", "cairn_outputs.tf.json", "cairn_override.tf.json");
 
     private final Path gitCache;
     private final BuiltinModules builtins;

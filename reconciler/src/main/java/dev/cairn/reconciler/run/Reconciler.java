@@ -393,7 +393,10 @@ public final class Reconciler {
             return runner.outputs(dir, log, redactor);
         }
 
-        private void store(String stage, Map<String, StageOutputs.Output> values) {
+        private void store(String stage, Map<String, StageOutputs.Output> output) {
+            // an output that carries a known secret (built from a sensitive input) is sensitive too
+            var values = new LinkedHashMap<String, StageOutputs.Output>();
+            output.forEach((k, v) -> values.put(k, v.sensitive() || !redactor.reveals(v.value()) ? v : new StageOutputs.Output(v.value(), true)));
             values.values().forEach(v -> {
                 if (v.sensitive()) redactor.add(v.value());
             });
@@ -427,8 +430,15 @@ public final class Reconciler {
             var backend = backendConfig(stage, scope);
             if (scope.sawUnknown()) return null;
             if (registry) fetcher.materialize(def.source(), dir, vars);
+            // an input fed from a secret is a secret: declared sensitive to terraform, redacted by Cairn
+            var sensitive = new java.util.TreeSet<>(scope.sensitiveInputs());
+            vars.forEach((k, v) -> {
+                if (redactor.reveals(v)) sensitive.add(k);
+            });
+            sensitive.forEach(k -> redactor.add(vars.get(k)));
             try {
                 write(dir.resolve("cairn.auto.tfvars.json"), Json.MAPPER.writeValueAsString(vars));
+                StageRunner.declareSensitive(dir, sensitive);
                 writeGenerated(dir, backend, registry || iface.needsAws());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -469,6 +479,12 @@ public final class Reconciler {
             });
             values.keySet().retainAll(stages.definitions().keySet());
             var scope = StageCatalog.scope(infra, values);
+            stored.forEach((stage, o) -> o.values().forEach((k, v) -> {
+                if (v.sensitive()) scope.markSensitive(stage, k);
+            }));
+            current.forEach((stage, o) -> o.forEach((k, v) -> {
+                if (v.sensitive()) scope.markSensitive(stage, k);
+            }));
             for (var stage : stages.definitions().keySet()) {
                 var r = run.stage(stage);
                 if (r != null && r.status() == StageStatus.DEFERRED) scope.openStage(stage);

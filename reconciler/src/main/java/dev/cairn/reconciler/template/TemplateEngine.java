@@ -67,7 +67,7 @@ public final class TemplateEngine {
         if (!isTemplate(text)) return text;
         scope.beginEvaluation();
         var single = SINGLE_REFERENCE.matcher(text);
-        if (single.matches()) return TemplateScope.unwrap(lookup(single.group(1), scope));
+        if (single.matches()) return scope.unwrapRead(lookup(single.group(1), scope));
         try {
             var template = pebble.getLiteralTemplate(text);
             var out = new StringWriter();
