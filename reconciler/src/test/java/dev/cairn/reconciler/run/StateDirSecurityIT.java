@@ -133,4 +133,12 @@ class StateDirSecurityIT {
             }
         }
     }
+    @Test
+    void anIgnoredStateDirInThisCheckoutIsAccepted() {
+        // this checkout (a clone or a linked worktree) ignores .cairn/: nothing is tracked there
+        var quickstart = dev.cairn.reconciler.RepoFiles.checkoutRoot().resolve("examples/quickstart");
+        StateDirGuard.check(quickstart, quickstart.resolve(".cairn"));
+        assertThatThrownBy(() -> StateDirGuard.check(quickstart, quickstart.resolve("modules")))
+                .isInstanceOf(RunRefusedException.class).hasMessageContaining("holds files git tracks");
+    }
 }
