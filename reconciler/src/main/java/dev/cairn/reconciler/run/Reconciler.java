@@ -430,11 +430,8 @@ public final class Reconciler {
             var backend = backendConfig(stage, scope);
             if (scope.sawUnknown()) return null;
             if (registry) fetcher.materialize(def.source(), dir, vars);
-            // an input fed from a secret is a secret: declared sensitive to terraform, redacted by Cairn
+            // an input rendered from a sensitive output is a secret: declared sensitive to terraform, redacted by Cairn
             var sensitive = new java.util.TreeSet<>(scope.sensitiveInputs());
-            vars.forEach((k, v) -> {
-                if (redactor.reveals(v)) sensitive.add(k);
-            });
             sensitive.forEach(k -> redactor.add(vars.get(k)));
             try {
                 write(dir.resolve("cairn.auto.tfvars.json"), Json.MAPPER.writeValueAsString(vars));
