@@ -174,7 +174,7 @@ public final class TemplateScope {
                 }
                 return null;
             }
-            noteSensitive(path + "." + name);
+            if (!path.equals("outputs")) noteSensitive(path + "." + name); // taking a stage is navigation, not a read
             return wrap(path + "." + name, delegate.get(name), path.equals("outputs") && openStages.contains(name));
         }
 
@@ -197,6 +197,28 @@ public final class TemplateScope {
         @Override
         public String toString() {
             return delegate.toString();
+        }
+
+        /** Counting is no read (Pebble asks isEmpty before every attribute lookup). */
+        @Override
+        public int size() {
+            return delegate.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return delegate.isEmpty();
+        }
+
+        /** Identity, not content: hashing a view must not count as reading every value in it. */
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
         }
     }
 
