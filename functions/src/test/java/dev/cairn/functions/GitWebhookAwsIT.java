@@ -4,7 +4,7 @@ import dev.cairn.aws.store.AwsStores;
 import dev.cairn.aws.store.DynamoAuditLog;
 import dev.cairn.aws.store.DynamoRevisionStore;
 import dev.cairn.aws.store.Tables;
-import dev.cairn.aws.testing.MotoServer;
+import dev.cairn.aws.testing.AwsEmulator;
 import dev.cairn.reconciler.store.AuditLog;
 import dev.cairn.reconciler.store.RevisionStore;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 class GitWebhookAwsIT extends WebhookScenarios {
     @TempDir
     static Path motoDir;
-    static MotoServer moto;
+    static AwsEmulator moto;
     static DynamoDbClient dynamo;
     static SfnClient sfn;
     static SecretsManagerClient secrets;
@@ -42,7 +42,7 @@ class GitWebhookAwsIT extends WebhookScenarios {
     @BeforeAll
     static void startMoto() throws Exception {
         // one request at a time: moto's threaded server does not make conditional writes atomic
-        moto = MotoServer.startSerialized(motoDir.resolve("moto.log"));
+        moto = AwsEmulator.start(motoDir.resolve("moto.log"), true);
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
         dynamo = DynamoDbClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();

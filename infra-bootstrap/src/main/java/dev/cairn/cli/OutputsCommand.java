@@ -19,11 +19,16 @@ final class OutputsCommand extends RepoCommand {
     @Override
     public Integer call() throws Exception {
         var all = common.workspace(repo).outputs().all(infra);
+        // every secret of the infrastructure: a plain output that carries one is not shown either
+        var secrets = new Redactor();
+        all.values().forEach(o -> o.values().values().forEach(v -> {
+            if (v.sensitive()) secrets.add(v.value());
+        }));
         var shown = new LinkedHashMap<String, Map<String, Object>>();
         all.forEach((name, outputs) -> {
             if (stage != null && !stage.equals(name)) return;
             var values = new LinkedHashMap<String, Object>();
-            outputs.values().forEach((k, v) -> values.put(k, v.sensitive() ? Redactor.MASK : v.value()));
+            outputs.values().forEach((k, v) -> values.put(k, v.sensitive() || secrets.reveals(v.value()) ? Redactor.MASK : v.value()));
             shown.put(name, values);
         });
         if (common.json()) {

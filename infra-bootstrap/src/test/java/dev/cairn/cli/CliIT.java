@@ -239,4 +239,28 @@ class CliIT {
         assertThat(output).contains("Terraform was not found").contains("Install Terraform >= 1.10 or OpenTofu >= 1.10")
                 .doesNotContain("\tat ");
     }
+    @Test
+    void outputsNeverShowAKnownSecretEvenInsideAPlainOutput() throws Exception {
+        var repo = Files.createDirectories(tmp.resolve("repo"));
+        var secret = "kc-S3cretFromKeycloak";
+        // as an older Cairn stored them: the downstream output built from the secret is not marked
+        var store = new dev.cairn.reconciler.run.Workspace(repo.resolve(".cairn")).outputs();
+        store.put("dev", new dev.cairn.reconciler.store.StageOutputs("addons", "r1", java.time.Instant.now(), java.util.Map.of(
+                "keycloak_admin_password", new dev.cairn.reconciler.store.StageOutputs.Output(secret, true))));
+        store.put("dev", new dev.cairn.reconciler.store.StageOutputs("app", "r1", java.time.Instant.now(), java.util.Map.of(
+                "connection", new dev.cairn.reconciler.store.StageOutputs.Output("postgres://admin:" + secret + "@db", false),
+                "list", new dev.cairn.reconciler.store.StageOutputs.Output(List.of("a", "pw=" + secret), false),
+                "host", new dev.cairn.reconciler.store.StageOutputs.Output("db.internal", false))));
+
+        var json = cairn("outputs", repo.toString(), "--infra", "dev", "-o", "json");
+        var text = cairn("outputs", repo.toString(), "--infra", "dev");
+
+        assertThat(json.exit()).isZero();
+        assertThat(text.exit()).isZero();
+        assertThat(json.out() + text.out()).doesNotContain(secret);
+        var tree = Json.MAPPER.readTree(json.out());
+        assertThat(tree.at("/app/connection").asText()).isEqualTo("(sensitive)");
+        assertThat(tree.at("/app/list").asText()).isEqualTo("(sensitive)");
+        assertThat(tree.at("/app/host").asText()).isEqualTo("db.internal");
+    }
 }

@@ -1,7 +1,7 @@
 package dev.cairn.aws.launch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.aws.testing.MotoServer;
+import dev.cairn.aws.testing.AwsEmulator;
 import dev.cairn.reconciler.launch.ExecutionNames;
 import dev.cairn.reconciler.launch.RunLauncher.RunRequest;
 import dev.cairn.reconciler.run.RunAction;
@@ -30,13 +30,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SfnRunLauncherIT {
     @TempDir
     static Path tmp;
-    static MotoServer moto;
+    static AwsEmulator moto;
     static SfnClient sfn;
     static String stateMachineArn;
 
     @BeforeAll
     static void start() throws Exception {
-        moto = MotoServer.start(tmp.resolve("moto.log"));
+        moto = AwsEmulator.start(tmp.resolve("moto.log"), false);
         sfn = SfnClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();

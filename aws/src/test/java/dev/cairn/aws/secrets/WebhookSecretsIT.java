@@ -1,7 +1,7 @@
 package dev.cairn.aws.secrets;
 
 import dev.cairn.aws.secrets.WebhookSecrets.Kind;
-import dev.cairn.aws.testing.MotoServer;
+import dev.cairn.aws.testing.AwsEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,12 +29,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WebhookSecretsIT {
     @TempDir
     static Path tmp;
-    static MotoServer moto;
+    static AwsEmulator moto;
     static SecretsManagerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        moto = MotoServer.start(tmp.resolve("moto.log"));
+        moto = AwsEmulator.start(tmp.resolve("moto.log"), false);
         client = SecretsManagerClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();

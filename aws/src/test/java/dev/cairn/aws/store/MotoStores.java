@@ -1,6 +1,6 @@
 package dev.cairn.aws.store;
 
-import dev.cairn.aws.testing.MotoServer;
+import dev.cairn.aws.testing.AwsEmulator;
 
 import java.nio.file.Files;
 import java.util.Map;
@@ -21,7 +21,7 @@ final class MotoStores {
         if (stores != null) return stores;
         var log = Files.createTempFile("moto-stores", ".log");
         // one request at a time: moto's threaded server does not make conditional writes atomic
-        var moto = MotoServer.startSerialized(log);
+        var moto = AwsEmulator.start(log, true);
         var env = Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", moto.endpoint(),
                 "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
         var clients = AwsStores.Clients.fromEnv(env);

@@ -14,7 +14,7 @@ import java.time.Duration;
  * loopback port, shared by one test class. Fails loudly when
  * moto is not installed: the tests that need it are never skipped.
  */
-public final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AwsEmulator {
     private final Process process;
     private final String endpoint;
 

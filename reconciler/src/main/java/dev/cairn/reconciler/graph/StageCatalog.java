@@ -97,6 +97,11 @@ public final class StageCatalog {
                         "module source " + def.source().describe() + " does not exist",
                         "check the path; local sources are relative to the repo root (" + repo.root() + ")"));
             }
+            if (ModuleFetcher.isPlainHttp(def.source()) && !fetcher.allowsHttp()) {
+                diagnostics.add(new Diagnostic(sm.value(def.pointer() + "/source"), "insecure-module-source",
+                        "module source " + def.source().describe() + " is fetched over plain http: anyone on the network path can change the code Cairn runs",
+                        "use https:// (or ssh://); to allow plain http anyway, set " + ModuleFetcher.ALLOW_HTTP_ENV + "=true where Cairn runs"));
+            }
         }
         // explicit dependencies
         for (int i = 0; i < modules.size(); i++) {
@@ -211,10 +216,10 @@ public final class StageCatalog {
                 putIfDeclared(vars, iface, def.builtin(), "tags", tags(infra));
             }
             def.settings().forEach((k, v) -> {
-                if (iface.declaresVariable(k)) collect(problems, () -> vars.put(k, render(v, scope, settingPointer(infra, def, k), stage)));
+                if (iface.declaresVariable(k)) collect(problems, () -> vars.put(k, render(k, v, scope, settingPointer(infra, def, k))));
             });
             def.wiring().forEach((k, v) -> {
-                if (iface.declaresVariable(k)) collect(problems, () -> vars.put(k, render(v, scope, def.pointer(), stage)));
+                if (iface.declaresVariable(k)) collect(problems, () -> vars.put(k, render(k, v, scope, def.pointer())));
             });
         }
         def.inputs().forEach((k, v) -> collect(problems, () -> {
@@ -224,7 +229,7 @@ public final class StageCatalog {
                 throw new StageInputException("unknown-input", "module " + def.source().describe() + " has no variable `" + k + "`",
                         suggestion != null ? "did you mean `" + suggestion + "`?" : "declared variables: " + String.join(", ", iface.variables()), pointer);
             }
-            vars.put(k, render(v, scope, pointer, stage));
+            vars.put(k, render(k, v, scope, pointer));
         }));
         return vars;
     }
@@ -241,9 +246,13 @@ public final class StageCatalog {
         }
     }
 
-    private Object render(Object value, TemplateScope scope, String pointer, String stage) {
+    /** Renders one variable's value; one that reads a sensitive output is recorded in {@link TemplateScope#sensitiveInputs}. */
+    private Object render(String variable, Object value, TemplateScope scope, String pointer) {
         try {
-            return templates.render(value, scope);
+            scope.beginValue();
+            var rendered = templates.render(value, scope);
+            if (scope.readSensitive()) scope.markSensitiveInput(variable);
+            return rendered;
         } catch (TemplateException e) {
             throw new StageInputException(e.rule(), e.getMessage(), e.hint(), pointer);
         }

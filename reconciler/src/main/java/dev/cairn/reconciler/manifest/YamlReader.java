@@ -28,6 +28,11 @@ public final class YamlReader {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     public YamlDocument read(Path file) {
+        if (Files.isSymbolicLink(file)) {
+            // its target could be any file of the machine, whose text would then appear in errors
+            throw new InvalidInputException(new Diagnostic(Location.file(file), "file-symlink",
+                    "the file is a symlink; Cairn does not follow links in the repo", "replace the link with the file itself"));
+        }
         String text;
         try {
             text = Files.readString(file);

@@ -4,17 +4,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.reconciler.manifest.Json;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -31,7 +37,7 @@ import java.util.stream.Stream;
 public final class ModuleFetcher {
     /** Files Cairn writes into the work dir itself; a module's own copies would clash. */
     public static final Set<String> GENERATED = Set.of("cairn_backend.tf.json", "cairn_provider.tf.json",
-            "cairn.auto.tfvars.json", "cairn_outputs.tf.json");
+            "cairn.auto.tfvars.json", "cairn_outputs.tf.json", "cairn_override.tf.json");
 
     private final Path gitCache;
     private final BuiltinModules builtins;
@@ -43,14 +49,37 @@ public final class ModuleFetcher {
     private record ScannedInterface(String fingerprint, ModuleInterface iface) {
     }
 
+    /** Plain {@code http://} git remotes are refused unless this environment variable is {@code true}. */
+    public static final String ALLOW_HTTP_ENV = "CAIRN_ALLOW_HTTP_MODULES";
+
+    private final boolean allowHttp;
+
+    /** Plain-http remotes allowed only when {@value #ALLOW_HTTP_ENV} is {@code true}. */
     public ModuleFetcher(Path gitCache, BuiltinModules builtins) {
+        this(gitCache, builtins, "true".equalsIgnoreCase(System.getenv(ALLOW_HTTP_ENV)));
+    }
+
+    /** @param allowHttp whether {@code git::http://} sources (no TLS: anyone on the path can swap the code) are fetched */
+    public ModuleFetcher(Path gitCache, BuiltinModules builtins, boolean allowHttp) {
         this.gitCache = gitCache;
         this.builtins = builtins;
+        this.allowHttp = allowHttp;
+    }
+
+    /** Whether {@code git::http://} sources may be fetched. */
+    public boolean allowsHttp() {
+        return allowHttp;
+    }
+
+    /** True for a git source over plain http (no TLS). */
+    public static boolean isPlainHttp(ModuleSource source) {
+        return source instanceof ModuleSource.Git git && git.url().regionMatches(true, 0, "http://", 0, 7);
     }
 
     /** Copies the module into {@code dest} (which holds only Terraform's own data afterwards besides the module). */
     public void materialize(ModuleSource source, Path dest, Map<String, Object> inputs) {
         try {
+            if (Files.isSymbolicLink(dest)) throw new ModuleException("refusing to write the module into " + dest + ": it is a symlink");
             Files.createDirectories(dest);
             clearModuleFiles(dest);
             switch (source) {
@@ -141,13 +170,20 @@ public final class ModuleFetcher {
     }
 
     private void checkoutGit(ModuleSource.Git git, Path dest) throws IOException {
+        if (isPlainHttp(git) && !allowHttp) {
+            throw new ModuleException("refusing to fetch " + git.url() + " over plain http (no TLS); use https, or set "
+                    + ALLOW_HTTP_ENV + "=true to allow it");
+        }
         var cache = gitCache.resolve(sha1(git.url()));
+        var credentials = credentials(git);
         synchronized (urlLocks.computeIfAbsent(git.url(), k -> new Object())) {
             try {
-                if (!Files.isDirectory(cache.resolve("objects"))) {
+                forgetUntrustedCache(cache, git.url());
+                if (!Files.isDirectory(cache.resolve("objects"), LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(cache.getParent());
                     Git.cloneRepository().setURI(git.url()).setBare(true).setDirectory(cache.toFile())
-                            .setCloneAllBranches(true).call().close();
+                            .setCredentialsProvider(credentials)
+                            .setCloneAllBranches(true).setTransportConfigCallback(ModuleFetcher::checkObjects).call().close();
                     fetchedThisProcess.add(git.url());
                 }
                 try (var repo = Git.open(cache.toFile())) {
@@ -155,7 +191,8 @@ public final class ModuleFetcher {
                     var id = resolve(repo.getRepository(), ref);
                     boolean isBranch = repo.getRepository().exactRef("refs/heads/" + ref) != null || ref.equals("HEAD");
                     if ((id == null || isBranch) && fetchedThisProcess.add(git.url())) {
-                        repo.fetch().setRemote("origin").setRefSpecs(
+                        repo.fetch().setRemote("origin").setCredentialsProvider(credentials)
+                                .setCheckFetchedObjects(true).setTransportConfigCallback(ModuleFetcher::checkObjects).setRefSpecs(
                                 new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
                         id = resolve(repo.getRepository(), ref);
                     }
@@ -165,9 +202,53 @@ public final class ModuleFetcher {
                     extract(repo.getRepository(), id, git.subdir(), dest);
                 }
             } catch (GitAPIException e) {
-                throw new ModuleException("cannot fetch " + git.url() + ": " + e.getMessage());
+                var message = String.valueOf(e.getMessage());
+                if (git.credentials() != null) message = message.replace(git.credentials().secret(), "(sensitive)");
+                throw new ModuleException("cannot fetch " + git.url() + ": " + message);
             }
         }
+    }
+
+    /**
+     * A cache entry is used only when it is a real folder (no symlink) whose origin is this very
+     * URL; anything else (planted by a commit, or left by an older Cairn that kept credentials in
+     * the URL) is removed and fetched again.
+     */
+    private static void forgetUntrustedCache(Path cache, String url) throws IOException {
+        if (Files.isSymbolicLink(cache)) {
+            Files.delete(cache);
+            return;
+        }
+        if (!Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) return;
+        String origin = null;
+        try (var repo = Git.open(cache.toFile())) {
+            origin = repo.getRepository().getConfig().getString("remote", "origin", "url");
+        } catch (IOException notARepo) {
+            // removed below
+        }
+        if (!url.equals(origin)) deleteTree(cache);
+    }
+
+    /**
+     * The credentials for a remote: those written in the source URL, else {@code CAIRN_GIT_TOKEN}
+     * (with {@code CAIRN_GIT_USERNAME}, default {@value ModuleSource.GitCredentials#TOKEN_USER}) for
+     * https remotes, else none (public repos, ssh with the agent).
+     */
+    private static CredentialsProvider credentials(ModuleSource.Git git) {
+        var given = git.credentials();
+        if (given == null && git.url().regionMatches(true, 0, "https://", 0, 8)) {
+            var token = System.getenv("CAIRN_GIT_TOKEN");
+            if (token != null && !token.isBlank()) {
+                var user = System.getenv("CAIRN_GIT_USERNAME");
+                given = new ModuleSource.GitCredentials(user == null || user.isBlank() ? ModuleSource.GitCredentials.TOKEN_USER : user, token);
+            }
+        }
+        return given == null ? null : new UsernamePasswordCredentialsProvider(given.user(), given.secret());
+    }
+
+    /** fsck every fetched object: a tree entry named {@code ..}, {@code .git} or with a slash is refused. */
+    private static void checkObjects(Transport transport) {
+        transport.setCheckFetchedObjects(true);
     }
 
     private static ObjectId resolve(Repository repo, String ref) throws IOException {
@@ -178,9 +259,15 @@ public final class ModuleFetcher {
         return null;
     }
 
-    private static void extract(Repository repo, ObjectId commit, String subdir, Path dest) throws IOException {
+    /**
+     * Writes the files of {@code subdir} at {@code commit} into {@code dest}. Every entry is checked
+     * where it is joined to {@code dest}, whatever the fetch checked: no {@code ..}, {@code .git},
+     * absolute or empty segment, no symlink or submodule, and the target must stay inside {@code dest}.
+     */
+    static void extract(Repository repo, ObjectId commit, String subdir, Path dest) throws IOException {
         var prefix = subdir == null || subdir.isBlank() ? "" : subdir.replaceAll("^/+|/+$", "") + "/";
         boolean found = prefix.isEmpty();
+        var root = dest.toAbsolutePath().normalize();
         try (var walk = new RevWalk(repo); var tree = new TreeWalk(repo)) {
             tree.addTree(walk.parseCommit(commit).getTree());
             tree.setRecursive(true);
@@ -188,12 +275,33 @@ public final class ModuleFetcher {
                 var path = tree.getPathString();
                 if (!path.startsWith(prefix)) continue;
                 found = true;
-                var target = dest.resolve(path.substring(prefix.length()));
+                var relative = path.substring(prefix.length());
+                var mode = tree.getFileMode(0);
+                if (mode == FileMode.SYMLINK || mode == FileMode.GITLINK) {
+                    throw new ModuleException("the git module has " + (mode == FileMode.SYMLINK ? "a symlink" : "a submodule")
+                            + " at `" + path + "`; Cairn does not follow links or submodules in modules");
+                }
+                var target = containedTarget(root, relative, path);
                 Files.createDirectories(target.getParent());
-                Files.write(target, repo.open(tree.getObjectId(0)).getBytes());
+                Files.write(target, repo.open(tree.getObjectId(0)).getBytes(), StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             }
         }
         if (!found) throw new ModuleException("folder `" + subdir + "` not found in the git module");
+    }
+
+    /** {@code root/relative}, or a ModuleException when the entry's name could leave {@code root}. */
+    static Path containedTarget(Path root, String relative, String shownPath) {
+        for (var segment : relative.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase(".git")) {
+                throw new ModuleException("the git module has an entry `" + shownPath + "` that names a path outside its folder; refused");
+            }
+        }
+        var target = root.resolve(relative).normalize();
+        if (relative.startsWith("/") || !target.startsWith(root) || target.equals(root)) {
+            throw new ModuleException("the git module has an entry `" + shownPath + "` that names a path outside its folder; refused");
+        }
+        return target;
     }
 
     private static void clearModuleFiles(Path dest) throws IOException {
@@ -206,23 +314,28 @@ public final class ModuleFetcher {
         }
     }
 
+    /** Deletes a file or folder; a symlink is deleted itself, its target never touched. */
     public static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) return;
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> walk = Files.walk(path)) {
             for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 
+    /** Copies a module folder; a symlink in it is refused, never followed (it could point at any file of the machine). */
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (var p : walk.toList()) {
                 var rel = from.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    throw new ModuleException("module file " + p + " is a symlink; Cairn does not follow links in modules (copy the file instead)");
+                }
                 if (rel.isEmpty() || rel.startsWith(".terraform") || rel.contains("/.terraform")
                         || rel.endsWith(".tfstate") || rel.endsWith(".tfstate.backup")) continue;
                 if (GENERATED.contains(rel)) continue;
                 var target = to.resolve(rel);
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) Files.createDirectories(target);
+                else Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
             }
         }
     }

@@ -26,7 +26,7 @@ public record ModuleInterface(boolean known, Set<String> variables, Set<String> 
         var outputs = new TreeSet<String>();
         boolean aws = false;
         try (Stream<Path> files = Files.list(dir)) {
-            for (var file : files.filter(p -> p.getFileName().toString().endsWith(".tf")).toList()) {
+            for (var file : files.filter(ModuleInterface::isTfFile).toList()) {
                 var text = Files.readString(file);
                 VARIABLE.matcher(text).results().forEach(m -> variables.add(m.group(1)));
                 OUTPUT.matcher(text).results().forEach(m -> outputs.add(m.group(1)));
@@ -42,7 +42,7 @@ public record ModuleInterface(boolean known, Set<String> variables, Set<String> 
     static String fingerprint(Path dir) {
         var out = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
-            for (var file : files.filter(p -> p.getFileName().toString().endsWith(".tf")).sorted().toList()) {
+            for (var file : files.filter(ModuleInterface::isTfFile).sorted().toList()) {
                 var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
                 out.append(file.getFileName()).append(':').append(attrs.size()).append(':')
                         .append(attrs.lastModifiedTime().toMillis()).append(';');
@@ -51,6 +51,11 @@ public record ModuleInterface(boolean known, Set<String> variables, Set<String> 
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** A top-level *.tf file that is a regular file: a symlink is never read (it could point at any file of the machine). */
+    private static boolean isTfFile(Path p) {
+        return p.getFileName().toString().endsWith(".tf") && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     public boolean declaresVariable(String name) {

@@ -9,12 +9,56 @@ import java.util.regex.Pattern;
  */
 public sealed interface ModuleSource {
 
-    /** A folder in the repo ({@code ./modules/x}, {@code ../x}, or a bare name in the modules folder). */
+    /** A folder in the repo ({@code ./modules/x}, or a bare name in the modules folder); never outside it. */
     record Local(Path dir) implements ModuleSource {
     }
 
-    /** {@code git::URL[//subdir][?ref=REF]}; fetched with JGit. */
-    record Git(String url, String subdir, String ref) implements ModuleSource {
+    /**
+     * {@code git::URL[//subdir][?ref=REF]}; fetched with JGit. {@code url} never holds a secret:
+     * a password or token written in the URL's user info is moved to {@code credentials}, so
+     * that nothing shown or stored (messages, run records, logs, the cache's git config) has it.
+     */
+    record Git(String url, String subdir, String ref, GitCredentials credentials) implements ModuleSource {
+        private static final Pattern HTTP_USER_INFO = Pattern.compile("^(https?://)([^/@]*)@(.*)$", Pattern.CASE_INSENSITIVE);
+        private static final Pattern PASSWORD = Pattern.compile("^([a-z][a-z0-9+.-]*://[^/@:]*):([^/@]*)@(.*)$", Pattern.CASE_INSENSITIVE);
+
+        public Git {
+            var http = HTTP_USER_INFO.matcher(url);
+            var password = PASSWORD.matcher(url);
+            if (http.matches()) {
+                // https://TOKEN@host/... or https://USER:TOKEN@host/...
+                var info = http.group(2);
+                var colon = info.indexOf(':');
+                if (credentials == null) {
+                    credentials = colon < 0 ? new GitCredentials(GitCredentials.TOKEN_USER, decode(info))
+                            : new GitCredentials(decode(info.substring(0, colon)), decode(info.substring(colon + 1)));
+                }
+                url = http.group(1) + http.group(3);
+            } else if (password.matches()) {
+                // ssh://USER:PASSWORD@host/...: the user name stays (it is no secret), the password moves
+                if (credentials == null) credentials = new GitCredentials(decode(password.group(1).replaceFirst("^.*://", "")), decode(password.group(2)));
+                url = password.group(1) + "@" + password.group(3);
+            }
+        }
+
+        public Git(String url, String subdir, String ref) {
+            this(url, subdir, ref, null);
+        }
+
+        private static String decode(String text) {
+            return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A user name and secret for a git remote; {@link #toString} never shows the secret. */
+    record GitCredentials(String user, String secret) {
+        /** GitHub, GitLab and most hosts take a token as the password of any user; this is the name Cairn uses. */
+        public static final String TOKEN_USER = "x-access-token";
+
+        @Override
+        public String toString() {
+            return "GitCredentials[user=" + user + ", secret=(sensitive)]";
+        }
     }
 
     /** {@code NAMESPACE/NAME/PROVIDER} (optionally with a host) and a version constraint. */
@@ -37,7 +81,7 @@ public sealed interface ModuleSource {
         var s = source.trim();
         if (s.startsWith("cairn://")) return new Builtin(s.substring("cairn://".length()).replaceAll("/+$", ""));
         if (s.startsWith("./") || s.startsWith("../") || s.equals(".") || s.startsWith("/")) {
-            return new Local(repoRoot.resolve(s).normalize());
+            return inRepo(source, repoRoot.resolve(s).normalize(), repoRoot);
         }
         if (s.startsWith("git::")) {
             var rest = s.substring(5);
@@ -56,9 +100,28 @@ public sealed interface ModuleSource {
             }
             return new Git(rest, subdir, ref);
         }
-        if (BARE_NAME.matcher(s).matches()) return new Local(modulesDir.resolve(s).normalize());
+        if (BARE_NAME.matcher(s).matches()) return inRepo(source, modulesDir.resolve(s).normalize(), repoRoot);
         if (REGISTRY.matcher(s).matches()) return new Registry(s, version);
         throw new IllegalArgumentException("`" + source + "` is not a module source Cairn understands");
+    }
+
+    /**
+     * A local source must stay inside the repo, also once symlinks are resolved: a manifest must
+     * not make Cairn read (and show in errors) files of the machine it runs on.
+     */
+    private static Local inRepo(String source, Path dir, Path repoRoot) {
+        var root = repoRoot.toAbsolutePath().normalize();
+        var outside = new IllegalArgumentException("`" + source + "` is outside the repo: local module sources must be folders inside "
+                + root + " (copy the module into the repo, or publish it to git)");
+        if (!dir.toAbsolutePath().normalize().startsWith(root)) throw outside;
+        if (java.nio.file.Files.exists(dir)) {
+            try {
+                if (!dir.toRealPath().startsWith(root.toRealPath())) throw outside;
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read `" + source + "`: " + e.getMessage());
+            }
+        }
+        return new Local(dir);
     }
 
     default String describe() {

@@ -15,7 +15,7 @@ final class SensitiveOutputs {
     static boolean isSensitive(Path dir, String output) {
         var block = Pattern.compile("(?s)output\\s+\"" + Pattern.quote(output) + "\"\\s*\\{(.*?)\\n}");
         try (Stream<Path> files = Files.list(dir)) {
-            for (var file : files.filter(p -> p.toString().endsWith(".tf")).toList()) {
+            for (var file : files.filter(p -> p.toString().endsWith(".tf") && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
                 var m = block.matcher(Files.readString(file));
                 if (m.find() && m.group(1).matches("(?s).*sensitive\\s*=\\s*true.*")) return true;
             }

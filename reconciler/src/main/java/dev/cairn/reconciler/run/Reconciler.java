@@ -94,6 +94,8 @@ public final class Reconciler {
 
     /** Everything on this machine: local stores under {@code workspace}, the given terraform binary. */
     public static Reconciler local(InfrastructureRepo repo, Workspace workspace, TerraformBinary terraform) {
+        StateDirGuard.check(repo.root(), workspace.root());
+        workspace.secure();
         var templates = new TemplateEngine();
         var fetcher = new ModuleFetcher(workspace.gitCache(), BuiltinModules.discover());
         var cli = new TerraformCli(terraform, TerraformEnvironment.create(workspace.root()));
@@ -126,6 +128,7 @@ public final class Reconciler {
     }
 
     private Run execute(String infrastructure, RunAction action, Options options) {
+        StateDirGuard.check(repo.root(), workspace.root());
         var stages = stages(infrastructure);
         var infra = stages.infrastructure();
         if (action == RunAction.DESTROY && "forbidden".equals(infra.spec().policy().destroy())) {
@@ -188,6 +191,9 @@ public final class Reconciler {
             for (var stage : stages.graph().topologicalOrder()) {
                 results.put(stage, StageResult.pending(stage).withLog(workspace.logKey(infra.name(), runId, stage)));
             }
+            stages.definitions().values().forEach(d -> {
+                if (d.source() instanceof ModuleSource.Git g && g.credentials() != null) redactor.add(g.credentials().secret());
+            });
             stored.putAll(outputs.all(infra.name()));
             stored.values().forEach(o -> o.values().values().forEach(v -> {
                 if (v.sensitive()) redactor.add(v.value());
@@ -387,7 +393,10 @@ public final class Reconciler {
             return runner.outputs(dir, log, redactor);
         }
 
-        private void store(String stage, Map<String, StageOutputs.Output> values) {
+        private void store(String stage, Map<String, StageOutputs.Output> output) {
+            // an output that carries a known secret (built from a sensitive input) is sensitive too
+            var values = new LinkedHashMap<String, StageOutputs.Output>();
+            output.forEach((k, v) -> values.put(k, v.sensitive() || !redactor.reveals(v.value()) ? v : new StageOutputs.Output(v.value(), true)));
             values.values().forEach(v -> {
                 if (v.sensitive()) redactor.add(v.value());
             });
@@ -421,8 +430,12 @@ public final class Reconciler {
             var backend = backendConfig(stage, scope);
             if (scope.sawUnknown()) return null;
             if (registry) fetcher.materialize(def.source(), dir, vars);
+            // an input rendered from a sensitive output is a secret: declared sensitive to terraform, redacted by Cairn
+            var sensitive = new java.util.TreeSet<>(scope.sensitiveInputs());
+            sensitive.forEach(k -> redactor.add(vars.get(k)));
             try {
                 write(dir.resolve("cairn.auto.tfvars.json"), Json.MAPPER.writeValueAsString(vars));
+                StageRunner.declareSensitive(dir, sensitive);
                 writeGenerated(dir, backend, registry || iface.needsAws());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -463,6 +476,12 @@ public final class Reconciler {
             });
             values.keySet().retainAll(stages.definitions().keySet());
             var scope = StageCatalog.scope(infra, values);
+            stored.forEach((stage, o) -> o.values().forEach((k, v) -> {
+                if (v.sensitive()) scope.markSensitive(stage, k);
+            }));
+            current.forEach((stage, o) -> o.forEach((k, v) -> {
+                if (v.sensitive()) scope.markSensitive(stage, k);
+            }));
             for (var stage : stages.definitions().keySet()) {
                 var r = run.stage(stage);
                 if (r != null && r.status() == StageStatus.DEFERRED) scope.openStage(stage);
@@ -483,6 +502,7 @@ public final class Reconciler {
             var message = switch (e) {
                 case StageFailedException s -> s.getMessage();
                 case ModuleException m -> m.getMessage();
+                case RunRefusedException r -> r.getMessage();
                 case StageCatalog.StageInputException s -> s.getMessage() + (s.hint() == null ? "" : " (" + s.hint() + ")");
                 default -> e.getClass().getSimpleName() + ": " + e.getMessage();
             };
@@ -523,7 +543,7 @@ public final class Reconciler {
         private Writer log(String stage) {
             return logs.computeIfAbsent(stage, s -> {
                 try {
-                    var file = workspace.root().resolve(workspace.logKey(infra.name(), run.id(), s));
+                    var file = workspace.logFile(workspace.logKey(infra.name(), run.id(), s));
                     Files.createDirectories(file.getParent());
                     return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 } catch (IOException e) {

@@ -30,6 +30,20 @@ public final class Redactor implements UnaryOperator<String> {
         }
     }
 
+    /** Whether {@code value} (a string, or any string inside maps and lists) contains a known secret. */
+    public boolean reveals(Object value) {
+        return switch (value) {
+            case null -> false;
+            case String s -> !apply(s).equals(s);
+            case Map<?, ?> m -> m.values().stream().anyMatch(this::reveals);
+            case Collection<?> c -> c.stream().anyMatch(this::reveals);
+            default -> {
+                var s = String.valueOf(value);
+                yield !apply(s).equals(s);
+            }
+        };
+    }
+
     @Override
     public String apply(String text) {
         if (text == null || secrets.isEmpty()) return text;

@@ -29,12 +29,17 @@ public final class TemplateEngine {
             "^\\s*\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_-]+|\\[\\s*(?:'[^']*'|\"[^\"]*\"|[0-9]+)\\s*])*)\\s*}}\\s*$");
     private static final Pattern PATH_PART = Pattern.compile("\\.([A-Za-z0-9_-]+)|\\[\\s*(?:'([^']*)'|\"([^\"]*)\"|([0-9]+))\\s*]");
 
+    /** The longest text one template may render (1 MiB): more is a validation error, not an out-of-memory. */
+    static final int MAX_RENDERED_SIZE = 1 << 20;
+
     private final PebbleEngine pebble = new PebbleEngine.Builder()
             .loader(new StringLoader())
             .autoEscaping(false)
             .strictVariables(true)
             .newLineTrimming(false)
             .cacheActive(true)
+            .maxRenderedSize(MAX_RENDERED_SIZE)
+            .registerExtensionCustomizer(BoundedRange::new)
             .build();
 
     /** True when {@code text} contains template syntax at all. */
@@ -62,12 +67,16 @@ public final class TemplateEngine {
         if (!isTemplate(text)) return text;
         scope.beginEvaluation();
         var single = SINGLE_REFERENCE.matcher(text);
-        if (single.matches()) return TemplateScope.unwrap(lookup(single.group(1), scope));
+        if (single.matches()) return scope.unwrapRead(lookup(single.group(1), scope));
         try {
             var template = pebble.getLiteralTemplate(text);
             var out = new StringWriter();
+            BoundedRange.reset();
             template.evaluate(out, scope.roots());
             return out.toString();
+        } catch (StackOverflowError e) {
+            throw new TemplateException("template-too-large", "template recurses too deeply",
+                    "a macro must not call itself without end");
         } catch (ParserException e) {
             throw new TemplateException("template-syntax", "template does not parse: " + firstLine(e.getPebbleMessage()),
                     "check the {{ ... }} and {% ... %} delimiters and the expression inside");
@@ -81,6 +90,11 @@ public final class TemplateEngine {
             }
             throw missing(scope.lastMiss(), scope);
         } catch (PebbleException e) {
+            if (e.getCause() instanceof TemplateException t) throw t;
+            if (String.valueOf(e.getPebbleMessage()).startsWith("Tried to write more than")) {
+                throw new TemplateException("template-too-large", "template renders more than " + MAX_RENDERED_SIZE + " characters",
+                        "render less text; generate large data in the Terraform module instead");
+            }
             throw new TemplateException("template-error", firstLine(e.getPebbleMessage()),
                     "check the expression; see https://pebbletemplates.io for the syntax");
         } catch (IOException e) {

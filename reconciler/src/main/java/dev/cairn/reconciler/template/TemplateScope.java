@@ -13,6 +13,8 @@ import java.util.Set;
  * Every lookup goes through a {@link Tracked} view that records which stage outputs were read
  * (those become edges in the stage DAG) and which names were missing (for precise errors).
  * A stage whose outputs are not known yet can be marked open: any name resolves to {@link Unknown}.
+ * Outputs can be marked sensitive: a template that reads one makes the value it renders
+ * sensitive too ({@link #readSensitive}), so that the stage input it feeds is declared sensitive.
  */
 public final class TemplateScope {
     private final Map<String, Object> roots = new LinkedHashMap<>();
@@ -21,6 +23,9 @@ public final class TemplateScope {
     private final Set<String> referencedOutputs = new LinkedHashSet<>();
     private final List<String> misses = new ArrayList<>();
     private boolean sawUnknown;
+    private final Set<String> sensitiveOutputs = new LinkedHashSet<>();
+    private final Set<String> sensitiveInputs = new LinkedHashSet<>();
+    private boolean sawSensitive;
 
     public TemplateScope(Map<String, Object> infra, Map<String, Object> spec, Map<String, Object> vars,
                          Map<String, Map<String, Object>> outputs) {
@@ -37,6 +42,57 @@ public final class TemplateScope {
         var outputs = (Map<String, Object>) ((Tracked) roots.get("outputs")).delegate;
         outputs.putIfAbsent(stage, Map.of());
         return this;
+    }
+
+    /** {@code stage.output} holds a secret: whatever is rendered from it is sensitive too. */
+    public TemplateScope markSensitive(String stage, String output) {
+        sensitiveOutputs.add(stage + "." + output);
+        return this;
+    }
+
+    /** Starts tracking whether the next rendered value reads a sensitive output. */
+    public void beginValue() {
+        sawSensitive = false;
+    }
+
+    /** Whether a sensitive output was read since {@link #beginValue}. */
+    public boolean readSensitive() {
+        return sawSensitive;
+    }
+
+    /** Records a stage input whose rendered value came from a sensitive output. */
+    public void markSensitiveInput(String variable) {
+        sensitiveInputs.add(variable);
+    }
+
+    /** Stage inputs rendered from sensitive outputs. */
+    public Set<String> sensitiveInputs() {
+        return sensitiveInputs;
+    }
+
+    /** Reading {@code path} (the outputs root, a stage's outputs, or one output) exposes a sensitive value. */
+    private void noteSensitive(String path) {
+        if (sensitiveOutputs.isEmpty()) return;
+        if (path.equals("outputs")) {
+            sawSensitive = true;
+            return;
+        }
+        if (!path.startsWith("outputs.")) return;
+        var rest = path.substring(8);
+        var dot = rest.indexOf('.');
+        var bracket = rest.indexOf('[');
+        int end = dot < 0 ? bracket : bracket < 0 ? dot : Math.min(dot, bracket);
+        if (end < 0) {
+            // a whole stage's outputs
+            for (var o : sensitiveOutputs) if (o.startsWith(rest + ".")) sawSensitive = true;
+            return;
+        }
+        var stage = rest.substring(0, end);
+        var next = rest.indexOf('.', end + 1);
+        var nextBracket = rest.indexOf('[', end + 1);
+        int outputEnd = next < 0 ? nextBracket : nextBracket < 0 ? next : Math.min(next, nextBracket);
+        var output = rest.substring(end + 1, outputEnd < 0 ? rest.length() : outputEnd);
+        if (sensitiveOutputs.contains(stage + "." + output)) sawSensitive = true;
     }
 
     Map<String, Object> roots() {
@@ -118,6 +174,7 @@ public final class TemplateScope {
                 }
                 return null;
             }
+            if (!path.equals("outputs")) noteSensitive(path + "." + name); // taking a stage is navigation, not a read
             return wrap(path + "." + name, delegate.get(name), path.equals("outputs") && openStages.contains(name));
         }
 
@@ -131,6 +188,7 @@ public final class TemplateScope {
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
+            noteSensitive(path);
             var entries = new LinkedHashMap<String, Object>();
             delegate.forEach((k, v) -> entries.put(k, wrap(path + "." + k, v, false)));
             return entries.entrySet();
@@ -139,6 +197,28 @@ public final class TemplateScope {
         @Override
         public String toString() {
             return delegate.toString();
+        }
+
+        /** Counting is no read (Pebble asks isEmpty before every attribute lookup). */
+        @Override
+        public int size() {
+            return delegate.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return delegate.isEmpty();
+        }
+
+        /** Identity, not content: hashing a view must not count as reading every value in it. */
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
         }
     }
 
@@ -155,6 +235,12 @@ public final class TemplateScope {
             return copy;
         }
         return value;
+    }
+
+    /** {@link #unwrap}, noting a sensitive value when a whole map of outputs is taken. */
+    Object unwrapRead(Object value) {
+        if (value instanceof Tracked t) noteSensitive(t.path);
+        return unwrap(value);
     }
 
     /** Turns a value read from the scope back into plain maps and lists (for tfvars). */

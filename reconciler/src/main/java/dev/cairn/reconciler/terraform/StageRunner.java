@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  */
 public final class StageRunner {
     public static final String PLAN_FILE = "cairn.tfplan";
+    /** Terraform override file that marks variables (and the outputs that use them) sensitive. */
+    public static final String SENSITIVE_OVERRIDE = "cairn_override.tf.json";
     private static final String INIT_MARKER = ".terraform/cairn-init.sha256";
     /** Terraform's plugin cache is not safe for concurrent inits: one init at a time per process. */
     private static final Object INIT_LOCK = new Object();
@@ -139,6 +141,43 @@ public final class StageRunner {
         }
     }
 
+    /**
+     * Declares {@code variables} sensitive to Terraform (an override file merges
+     * {@code sensitive = true} into the module's own declarations), and with them every output of
+     * the module whose value uses one directly: Terraform refuses such an output unless it is
+     * sensitive too. No variables: the file is removed.
+     */
+    public static void declareSensitive(Path dir, java.util.Collection<String> variables) {
+        var file = dir.resolve(SENSITIVE_OVERRIDE);
+        try {
+            if (variables.isEmpty()) {
+                Files.deleteIfExists(file);
+                return;
+            }
+            var root = Json.MAPPER.createObjectNode();
+            var vars = root.putObject("variable");
+            variables.forEach(v -> vars.putObject(v).put("sensitive", true));
+            var outputs = Json.MAPPER.createObjectNode();
+            var block = java.util.regex.Pattern.compile("(?s)(?:^|\\n)\\s*output\\s+\"([^\"]+)\"\\s*\\{(.*?)\\n}");
+            try (Stream<Path> files = Files.list(dir)) {
+                for (var tf : files.filter(p -> p.getFileName().toString().endsWith(".tf")
+                        && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+                    var m = block.matcher(Files.readString(tf));
+                    while (m.find()) {
+                        var body = m.group(2);
+                        if (variables.stream().anyMatch(v -> java.util.regex.Pattern.compile("\\bvar\\." + java.util.regex.Pattern.quote(v) + "\\b").matcher(body).find())) {
+                            outputs.putObject(m.group(1)).put("sensitive", true);
+                        }
+                    }
+                }
+            }
+            if (!outputs.isEmpty()) root.set("output", outputs);
+            dev.cairn.reconciler.store.local.AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Map<String, StageOutputs.Output> plannedOutputs(JsonNode plan) {
         var out = new LinkedHashMap<String, StageOutputs.Output>();
         var changes = plan.path("output_changes");
@@ -193,7 +232,7 @@ public final class StageRunner {
             for (var p : walk.filter(Files::isRegularFile).sorted().toList()) {
                 var rel = dir.relativize(p).toString();
                 if (rel.startsWith(".terraform") || rel.endsWith(".tfvars.json") || rel.endsWith(".tfplan")
-                        || rel.equals("cairn_outputs.tf.json") || rel.endsWith(".tfstate") || rel.endsWith(".tfstate.backup")) continue;
+                        || rel.equals("cairn_outputs.tf.json") || rel.equals(SENSITIVE_OVERRIDE) || rel.endsWith(".tfstate") || rel.endsWith(".tfstate.backup")) continue;
                 digest.update(rel.getBytes(StandardCharsets.UTF_8));
                 digest.update(Files.readAllBytes(p));
             }

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.function.UnaryOperator;
  * {@code -json} commands.
  */
 public final class TerraformCli {
+    private static final Path SHELL = Path.of("/bin/sh");
     private final TerraformBinary binary;
     private final Map<String, String> environment;
 
@@ -44,6 +46,11 @@ public final class TerraformCli {
 
     public CommandResult run(Path workDir, Writer log, UnaryOperator<String> redact, Stdout stdoutMode, String... args) {
         var command = new ArrayList<String>();
+        if (Files.isExecutable(SHELL)) {
+            // state, plans and the files terraform writes hold secrets: owner-only (umask 077).
+            // The script is constant; the binary and every argument are positional parameters, never parsed by the shell.
+            command.addAll(List.of(SHELL.toString(), "-c", "umask 077 && exec \"$@\"", "terraform"));
+        }
         command.add(binary.path().toString());
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).directory(workDir.toFile());

@@ -27,12 +27,7 @@ public final class TerraformEnvironment {
         boolean userConfigExists = userConfig != null && !userConfig.isBlank() && Files.exists(Path.of(userConfig));
         if (!userConfigExists && mirror.isPresent()) {
             var config = stateDir.resolve("terraform.rc");
-            try {
-                Files.createDirectories(stateDir);
-                Files.writeString(config, mirror.get().cliConfig());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            writeCliConfig(config, mirror.get().cliConfig());
             env.put("TF_CLI_CONFIG_FILE", config.toString());
         }
         // A plugin cache saves the downloads from a registry. Next to a local mirror it saves
@@ -51,5 +46,13 @@ public final class TerraformEnvironment {
             env.put("TF_PLUGIN_CACHE_DIR", cache);
         }
         return env;
+    }
+
+    /**
+     * Writes the CLI config by atomic replace, owner-only: a symlink planted at its path is
+     * replaced, never written through.
+     */
+    static void writeCliConfig(Path config, String content) {
+        dev.cairn.reconciler.store.local.AtomicFiles.write(config, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -29,6 +29,30 @@ public final class RepositoryValidator {
         this.catalog = catalog;
     }
 
+    /**
+     * Two infrastructures with S3 state under one key prefix would read and overwrite each
+     * other's state (a copied manifest keeps {@code keyPrefix}): every prefix must be unique.
+     */
+    static List<Diagnostic> duplicateStateKeys(InfrastructureRepo repo) {
+        var found = new ArrayList<Diagnostic>();
+        var owners = new java.util.HashMap<String, String>();
+        var infras = new ArrayList<>(repo.infrastructures().values());
+        infras.sort(Comparator.comparing((dev.cairn.reconciler.manifest.Infrastructure i) -> i.file().toString()));
+        for (var infra : infras) {
+            var state = infra.spec().state();
+            if (!state.isS3()) continue;
+            var prefix = (state.keyPrefix() != null ? state.keyPrefix() : infra.name()).replaceAll("^/+|/+$", "");
+            var owner = owners.putIfAbsent(prefix, infra.name());
+            if (owner == null) continue;
+            var pointer = state.keyPrefix() != null ? "/spec/state/keyPrefix" : "/metadata/name";
+            found.add(new Diagnostic(infra.sourceMap().value(pointer), "duplicate-state-key",
+                    "infrastructures `" + owner + "` and `" + infra.name() + "` both keep their S3 state under `" + prefix
+                            + "/`: each would overwrite the other's state",
+                    "give `" + infra.name() + "` its own spec.state.keyPrefix (the default is the infrastructure name)"));
+        }
+        return found;
+    }
+
     public Report validate(Path root) {
         var loaded = loader.load(root);
         var diagnostics = new ArrayList<>(loaded.diagnostics());
@@ -39,6 +63,7 @@ public final class RepositoryValidator {
             return found;
         }).toList();
         perInfra.forEach(diagnostics::addAll);
+        diagnostics.addAll(duplicateStateKeys(repo));
         diagnostics.sort(Comparator.comparing((Diagnostic d) -> d.location().file())
                 .thenComparingInt(d -> d.location().line()).thenComparingInt(d -> d.location().column()));
         return new Report(repo, diagnostics);
