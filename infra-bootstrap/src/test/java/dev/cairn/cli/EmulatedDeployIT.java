@@ -89,7 +89,8 @@ class EmulatedDeployIT {
         assertThat(deploySeconds).isLessThan(120);
         var skipped = new ArrayList<String>();
         deployed.result().path("skipped").forEach(s -> skipped.add(s.path("type").asText()));
-        assertThat(skipped).containsExactlyInAnyOrder("AWS::S3::BucketPolicy", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage");
+        assertThat(skipped).containsExactlyInAnyOrder("AWS::S3::BucketPolicy", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage",
+                "AWS::CodeBuild::Project");
         assertThat(deployed.log()).contains("stripped GitWebhookFunction.AutoPublishAlias").contains("stripped GitWebhookFunction.SnapStart")
                 .contains("inlined statemachine/reconcile.asl.json").contains("applied ReconcileStateMachine.DefinitionSubstitutions")
                 .contains("the emulator skipped these resources");
@@ -195,7 +196,7 @@ class EmulatedDeployIT {
     }
 
     @Test
-    void theLogGroupsExistWithTheRetentionAndTheStateMachineHasThePlaceholderDefinition() throws Exception {
+    void theLogGroupsExistWithTheRetentionAndTheStateMachineHasTheReconcileDefinition() throws Exception {
         try (CloudWatchLogsClient logs = client(CloudWatchLogsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()));
              SfnClient sfn = client(SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()))) {
             var groups = logs.describeLogGroups().logGroups();
@@ -203,9 +204,11 @@ class EmulatedDeployIT {
             assertThat(groups).anyMatch(g -> g.logGroupName().equals("/aws/vendedlogs/states/" + STACK + "-reconcile") && g.retentionInDays() == 30);
             var machine = sfn.describeStateMachine(r -> r.stateMachineArn(deployed.output("StateMachineArn")));
             var definition = Json.MAPPER.readTree(machine.definition());
-            assertThat(definition.path("StartAt").asText()).isEqualTo("RecordInput");
-            // DefinitionSubstitutions applied: the placeholder names the stack's table
-            assertThat(definition.at("/States/RecordInput/Parameters/table").asText()).isEqualTo(deployed.output("TableName"));
+            assertThat(definition.path("StartAt").asText()).isEqualTo("Prepare");
+            // DefinitionSubstitutions applied: the tasks name the stack's function (alias live) and build project
+            assertThat(definition.at("/States/Prepare/Parameters/FunctionName").asText())
+                    .isEqualTo("arn:aws:lambda:us-east-1:123456789012:function:" + STACK + "-reconcile-task:live");
+            assertThat(definition.at("/States/Stages/ItemProcessor/States/Plan/Parameters/ProjectName").asText()).isEqualTo(STACK + "-stage");
             assertThat(machine.roleArn()).contains(":role/" + STACK + "-ReconcileStateMachineRole-");
         }
         var logging = translatedResource("ReconcileStateMachine").at("/Properties/LoggingConfiguration");
