@@ -62,7 +62,8 @@ public final class ReconcileTaskFunction implements RequestHandler<Map<String, O
             return switch (task) {
                 case "prepare" -> {
                     var prepared = tasks.prepare(infra, RunAction.valueOf(required(input, "action").toUpperCase(Locale.ROOT)),
-                            required(input, "commit"), ReconcileTasks.text(input, "trigger").orElse(""), required(input, "executionArn"));
+                            required(input, "commit"), ReconcileTasks.text(input, "ref").orElse("refs/heads/main"),
+                            ReconcileTasks.text(input, "trigger").orElse(""), required(input, "executionArn"));
                     yield Map.of("runId", prepared.runId(), "parallelism", prepared.parallelism());
                 }
                 case "next" -> {

@@ -72,7 +72,7 @@ public final class ReconcileTasks {
      * Takes the leased lock with the execution's ARN, stores the stage plan and creates the run.
      * Idempotent: a retried Prepare of the same execution finds its own lock and run.
      */
-    public Prepared prepare(String infrastructure, RunAction action, String commit, String trigger, String executionArn) throws Exception {
+    public Prepared prepare(String infrastructure, RunAction action, String commit, String ref, String trigger, String executionArn) throws Exception {
         var held = locks.owner(infrastructure).filter(o -> executionArn.equals(o.executionArn()));
         if (held.isPresent() && runs.get(infrastructure, held.get().runId()).isPresent()) {
             return new Prepared(held.get().runId(), graphs.load(infrastructure, held.get().runId()).parallelism());
@@ -82,7 +82,7 @@ public final class ReconcileTasks {
         if (held.isEmpty()) {
             locks.acquire(infrastructure, new LockStore.LockOwner(runId, "step-functions", 0, now, now.plus(LEASE), executionArn));
         }
-        var planned = planner.plan(infrastructure, commit, action);
+        var planned = planner.plan(new StagePlanner.Request(infrastructure, action, commit, ref));
         graphs.save(infrastructure, runId, planned);
         var stages = new LinkedHashMap<String, StageResult>();
         for (var stage : planned.graph().stages()) stages.put(stage, StageResult.pending(stage));

@@ -22,5 +22,9 @@ public interface StagePlanner {
         }
     }
 
-    Planned plan(String infrastructure, String commit, RunAction action) throws Exception;
+    /** @param ref the ref the commit was pushed to (where to fetch it from) */
+    record Request(String infrastructure, RunAction action, String commit, String ref) {
+    }
+
+    Planned plan(Request request) throws Exception;
 }

@@ -46,7 +46,7 @@ class ReconcileTaskAwsIT {
     @Test
     void aFailedMiddleStageOnTheDeployedStoresSkipsItsDependentsAndReleasesTheLock() {
         var function = new ReconcileTaskFunction(new ReconcileTasks(stores.runs(), stores.locks(), stores.blobs(),
-                (infra, commit, action) -> ReconcileTaskScenarios.diamond(false), null, RunNotifier.NONE, Duration.ofHours(24),
+                request -> ReconcileTaskScenarios.diamond(false), null, RunNotifier.NONE, Duration.ofHours(24),
                 Clock.systemUTC()));
         ReconcileTaskScenarios.failedMiddleStage(function, stores.runs(), stores.locks());
         assertThat(stores.s3().listObjectsV2(b -> b.bucket("cairn-reconcile-blobs")).contents())

@@ -35,7 +35,7 @@ class ReconcileTaskFunctionTest {
 
     private ReconcileTaskFunction function(StagePlanner.Planned planned) {
         return new ReconcileTaskFunction(new ReconcileTasks(workspace.runs(), workspace.locks(), workspace.blobs(),
-                (infra, commit, action) -> planned, null, RunNotifier.NONE, Duration.ofHours(24), Clock.systemUTC()));
+                request -> planned, null, RunNotifier.NONE, Duration.ofHours(24), Clock.systemUTC()));
     }
 
     @Test

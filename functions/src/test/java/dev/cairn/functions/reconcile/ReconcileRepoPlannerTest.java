@@ -1,0 +1,79 @@
+package dev.cairn.functions.reconcile;
+
+import dev.cairn.functions.GitMirror;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.run.Workspace;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.transport.RefSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.zip.ZipInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Prepare's planner on a real git repository (the quickstart, committed with JGit and fetched
+ * through {@link GitMirror} from a {@code file://} remote): the stage DAG from the core's catalog,
+ * the policy per stage, and the snapshot of the commit in the blob store.
+ */
+class ReconcileRepoPlannerTest {
+    @TempDir
+    Path tmp;
+
+    private String pushQuickstart(Path bare) throws Exception {
+        var quickstart = StateMachineFlowIT.repoRoot().resolve("examples/quickstart");
+        var work = tmp.resolve("work");
+        try (var files = Files.walk(quickstart)) {
+            for (var file : files.filter(Files::isRegularFile).toList()) {
+                var rel = quickstart.relativize(file);
+                if (rel.startsWith(".cairn")) continue;
+                Files.createDirectories(work.resolve(rel).getParent());
+                Files.copy(file, work.resolve(rel));
+            }
+        }
+        Git.init().setBare(true).setInitialBranch("main").setGitDir(bare.toFile()).setDirectory(bare.toFile()).call().close();
+        try (var git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            var commit = git.commit().setMessage("quickstart").setSign(false).call();
+            git.push().setRemote(bare.toUri().toString()).setRefSpecs(new RefSpec("refs/heads/main:refs/heads/main")).call();
+            return commit.getName();
+        }
+    }
+
+    @Test
+    void theDagAndPoliciesComeFromTheManifestAtTheCommitAndTheSnapshotIsStored() throws Exception {
+        var bare = tmp.resolve("origin.git");
+        var commit = pushQuickstart(bare);
+        var blobs = new Workspace(tmp.resolve("state")).blobs();
+        var planner = new RepoStagePlanner(new GitMirror(tmp.resolve("git-cache"), Optional::empty, "x-access-token"),
+                bare.toUri().toString(), tmp.resolve("scratch"), blobs);
+
+        var dev = planner.plan(new StagePlanner.Request("dev", RunAction.APPLY, commit, "refs/heads/main"));
+        assertThat(dev.graph().stages()).contains("backend", "network", "domain", "kubernetes", "addons");
+        assertThat(dev.graph().dependenciesOf("kubernetes")).contains("network");
+        assertThat(dev.graph().dependenciesOf("network")).contains("backend");
+        assertThat(dev.policy("network").approval()).isFalse(); // dev: policy.apply auto
+        assertThat(dev.parallelism()).isPositive();
+
+        var snapshot = blobs.get(RepoStagePlanner.snapshotKey(commit)).orElseThrow();
+        var names = new ArrayList<String>();
+        try (var zip = new ZipInputStream(new ByteArrayInputStream(snapshot))) {
+            for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) names.add(e.getName());
+        }
+        assertThat(names).contains("cairn.yaml", "infrastructures/dev.yaml", "modules/network/main.tf");
+        assertThat(Files.list(tmp.resolve("scratch")).filter(p -> p.getFileName().toString().startsWith("checkout-"))).isEmpty();
+
+        var prod = planner.plan(new StagePlanner.Request("prod", RunAction.APPLY, commit, "refs/heads/main"));
+        assertThat(prod.policy("network").approval()).as("prod: policy.apply approval").isTrue();
+
+        assertThatThrownBy(() -> planner.plan(new StagePlanner.Request("staging", RunAction.APPLY, commit, "refs/heads/main")))
+                .hasMessageContaining("no infrastructure named `staging`").hasMessageContaining("dev, prod");
+    }
+}
