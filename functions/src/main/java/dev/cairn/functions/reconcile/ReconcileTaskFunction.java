@@ -85,8 +85,12 @@ public final class ReconcileTaskFunction implements RequestHandler<Map<String, O
                     yield Map.of();
                 }
                 case "recordFailure" -> {
+                    // the state machine passes the caught error object ({Error, Cause}; Cause may be absent)
+                    var error = input.get("error") instanceof Map<?, ?> caught ? caught : Map.of("Error", input.getOrDefault("error", ""),
+                            "Cause", input.getOrDefault("cause", ""));
                     tasks.recordFailure(infra, required(input, "runId"), required(input, "stage"),
-                            ReconcileTasks.text(input, "error").orElse(null), ReconcileTasks.text(input, "cause").orElse(null),
+                            error.get("Error") == null ? null : String.valueOf(error.get("Error")),
+                            error.get("Cause") == null ? null : String.valueOf(error.get("Cause")),
                             Boolean.TRUE.equals(input.get("notApproved")));
                     yield Map.of();
                 }

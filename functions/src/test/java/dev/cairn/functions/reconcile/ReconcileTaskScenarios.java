@@ -66,8 +66,8 @@ final class ReconcileTaskScenarios {
 
         var second = call(function, "next", "runId", runId);
         assertThat(started(second)).containsExactly("network", "domain");
-        call(function, "recordFailure", "runId", runId, "stage", "network", "error", "States.TaskFailed",
-                "cause", "Build failed: terraform plan exited with 1\nmore lines of the build");
+        call(function, "recordFailure", "runId", runId, "stage", "network", "error",
+                Map.of("Error", "States.TaskFailed", "Cause", "Build failed: terraform plan exited with 1\nmore lines of the build"));
         call(function, "record", "runId", runId, "stage", "domain");
 
         var third = call(function, "next", "runId", runId);
