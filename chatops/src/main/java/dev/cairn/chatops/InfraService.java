@@ -66,7 +66,8 @@ public final class InfraService {
         var entry = view.infrastructures().get(command.infrastructure());
         if (command.verb() == Verb.STATUS && entry == null) return status(view);
         var policy = new Policy(entry.policy());
-        var decision = policy.decide(command.verb(), slash.user(), groups(policy, slash.user()));
+        var decision = policy.decide(command.verb(), slash.user(), Set.of());
+        if (!decision.allowed() && policy.namesGroups()) decision = policy.decide(command.verb(), slash.user(), groupsOf.apply(slash.user()));
         var verb = command.verb().name().toLowerCase();
         if (!decision.allowed()) {
             audit(entry.name(), slash.user(), verb, "refused", Map.of("reason", decision.reason()));
@@ -134,7 +135,10 @@ public final class InfraService {
             return ephemeral("no approval", List.of(BlockKit.section("run `" + infra + "/" + runId + "` has no approval waiting")));
         }
         var approval = waiting.get();
-        var allowed = policy.decideApproval(user, groups(policy, user), approval.requestedBy());
+        var allowed = policy.decideApproval(user, Set.of(), approval.requestedBy());
+        if (!allowed.allowed() && policy.namesGroups() && !allowed.reason().startsWith("four eyes")) {
+            allowed = policy.decideApproval(user, groupsOf.apply(user), approval.requestedBy());
+        }
         if (!allowed.allowed()) {
             audit(infra, user, verb, "refused", Map.of("run", runId, "stage", approval.stage(), "reason", allowed.reason()));
             return ephemeral("refused", List.of(BlockKit.section(":no_entry: " + allowed.reason())));
@@ -201,10 +205,6 @@ public final class InfraService {
         audit(infra, slash.user(), "unlock", "released", Map.of("run", owner.map(LockStore.LockOwner::runId).orElse("-")));
         return inChannel("unlocked " + infra, List.of(BlockKit.section(":unlock: *" + infra + "* unlocked by <@" + slash.user() + ">"
                 + owner.map(o -> " (was held by run `" + o.runId() + "`)").orElse(" (it was not locked)"))));
-    }
-
-    private Set<String> groups(Policy policy, String user) {
-        return policy.namesGroups() ? groupsOf.apply(user) : Set.of();
     }
 
     private void audit(String infra, String user, String action, String outcome, Map<String, String> details) {
