@@ -17,7 +17,8 @@ import java.util.TreeMap;
 /**
  * Which infrastructures exist and their policies, read from a checkout of the infrastructure repo
  * through {@link RepositoryLoader} and cached for {@code ttl} (per warm container). The commit a
- * command runs is the checkout's {@code HEAD} (the tracked branch head).
+ * command runs is the checkout's {@code HEAD} (the tracked branch head; with a {@link GitCheckout}
+ * fetched at each refresh).
  */
 public final class Catalog {
     public record Entry(String name, Spec.PolicySpec policy, String channel) {
@@ -27,13 +28,20 @@ public final class Catalog {
     }
 
     private final Path root;
+    private final Runnable refresh;
     private final Duration ttl;
     private final Clock clock;
     private View cached;
     private Instant readAt = Instant.MIN;
 
     public Catalog(Path root, Duration ttl, Clock clock) {
+        this(root, () -> { }, ttl, clock);
+    }
+
+    /** @param refresh brings the checkout up to date before each read (a git fetch), or does nothing */
+    public Catalog(Path root, Runnable refresh, Duration ttl, Clock clock) {
         this.root = root.toAbsolutePath().normalize();
+        this.refresh = refresh;
         this.ttl = ttl;
         this.clock = clock;
     }
@@ -41,6 +49,7 @@ public final class Catalog {
     public synchronized View view() {
         var now = clock.instant();
         if (cached != null && readAt.plus(ttl).isAfter(now)) return cached;
+        refresh.run();
         var repo = new RepositoryLoader().loadValid(root);
         var entries = new TreeMap<String, Entry>();
         repo.infrastructures().forEach((name, infra) -> {

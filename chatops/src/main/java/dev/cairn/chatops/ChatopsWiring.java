@@ -38,7 +38,9 @@ import java.util.function.Function;
  *   <li>secrets: {@code CAIRN_SLACK_SIGNING_SECRET} / {@code CAIRN_SLACK_BOT_TOKEN} (local, win) else
  *       the Secrets Manager secrets named by {@code CAIRN_SLACK_SIGNING_SECRET_NAME} /
  *       {@code CAIRN_SLACK_BOT_TOKEN_NAME}; {@code CAIRN_SLACK_API_URL} moves the Web API;</li>
- *   <li>infrastructures: the checkout {@code CAIRN_REPO_DIR} (default {@code .}), re-read every
+ *   <li>infrastructures: the checkout {@code CAIRN_REPO_DIR} (default {@code .}), or, when only
+ *       {@code CAIRN_REPO_URL} is set, a clone of its branch {@code CAIRN_REPO_BRANCH} (default
+ *       {@code main}) under {@code CAIRN_GIT_CACHE_DIR}, re-read (fetched) every
  *       {@code CAIRN_CATALOG_TTL_SECONDS} (default 30);</li>
  *   <li>stores: DynamoDB ({@code CAIRN_TABLE}, {@code CAIRN_KMS_KEY_ID}) with Step Functions
  *       ({@code CAIRN_STATE_MACHINE_ARN}) when {@code CAIRN_TABLE} is set, else the local stores of
@@ -47,6 +49,10 @@ import java.util.function.Function;
  * </ul>
  */
 public final class ChatopsWiring {
+    private static final class LoggerHolder {
+        static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChatopsWiring.class);
+    }
+
     private ChatopsWiring() {
     }
 
@@ -54,15 +60,27 @@ public final class ChatopsWiring {
         var secrets = CachedSecrets.secretsManager(() -> client(env, SecretsManagerClient.builder()), Duration.ofMinutes(5));
         var signing = secret(env, "CAIRN_SLACK_SIGNING_SECRET", secrets);
         var token = secret(env, "CAIRN_SLACK_BOT_TOKEN", secrets);
-        var catalog = new Catalog(Path.of(env.getOrDefault("CAIRN_REPO_DIR", ".")),
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CAIRN_CATALOG_TTL_SECONDS", "30"))), clock);
+        var ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("CAIRN_CATALOG_TTL_SECONDS", "30")));
+        Catalog catalog;
+        if (!blank(env.get("CAIRN_REPO_URL")) && blank(env.get("CAIRN_REPO_DIR"))) {
+            var cache = blank(env.get("CAIRN_GIT_CACHE_DIR")) ? Path.of(System.getProperty("java.io.tmpdir"), "cairn-git") : Path.of(env.get("CAIRN_GIT_CACHE_DIR"));
+            var tokenName = env.get("CAIRN_GIT_TOKEN_NAME");
+            var checkout = new GitCheckout(env.get("CAIRN_REPO_URL").strip(), env.getOrDefault("CAIRN_REPO_BRANCH", "main"),
+                    cache.resolve("slack-checkout"), () -> blank(tokenName) ? java.util.Optional.empty() : java.util.Optional.of(secrets.get(tokenName.strip())));
+            catalog = new Catalog(checkout.dir(), checkout, ttl, clock);
+        } else {
+            catalog = new Catalog(Path.of(env.getOrDefault("CAIRN_REPO_DIR", ".")), ttl, clock);
+        }
         var stores = blank(env.get("CAIRN_TABLE")) ? local(env, localLauncher) : aws(env);
         var apiUrl = env.get("CAIRN_SLACK_API_URL");
-        var holder = new SlackApp[1];
         Function<String, java.util.Set<String>> groups = user -> SlackApp.groups(
                 com.slack.api.Slack.getInstance(apiConfig(apiUrl)).methods(token), user);
-        holder[0] = new SlackApp(signing, token, apiUrl, new InfraService(catalog, stores, groups, clock), clock);
-        return holder[0];
+        try {
+            catalog.view(); // read (or clone) the repo at init, where SnapStart snapshots it
+        } catch (RuntimeException e) {
+            LoggerHolder.LOG.warn("the infrastructure repository cannot be read yet: {}", e.getMessage());
+        }
+        return new SlackApp(signing, token, apiUrl, new InfraService(catalog, stores, groups, clock), clock);
     }
 
     static com.slack.api.SlackConfig apiConfig(String apiUrl) {
