@@ -1,6 +1,12 @@
 package dev.cairn.chatops;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cairn.reconciler.manifest.Json;
 import dev.cairn.reconciler.manifest.RepositoryLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.cairn.reconciler.manifest.Spec;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -16,11 +22,19 @@ import java.util.TreeMap;
 
 /**
  * Which infrastructures exist and their policies, read from a checkout of the infrastructure repo
- * through {@link RepositoryLoader} and cached for {@code ttl} (per warm container). The commit a
+ * and cached for {@code ttl} (per warm container). A small read-only view, not the full
+ * {@link RepositoryLoader}: only {@code cairn.yaml}'s folder, branch and {@code defaults}, and each
+ * manifest's {@code metadata.name}, {@code spec.policy} and {@code spec.notifications} (defaults
+ * merged under them, as the loader merges them). Schema validation and templating stay with the run
+ * (they cost the ack path about a second of class loading); a manifest that does not parse is
+ * left out and logged. The commit a
  * command runs is the checkout's {@code HEAD} (the tracked branch head; with a {@link GitCheckout}
  * fetched at each refresh).
  */
 public final class Catalog {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     public record Entry(String name, Spec.PolicySpec policy, String channel) {
     }
 
@@ -50,16 +64,54 @@ public final class Catalog {
         var now = clock.instant();
         if (cached != null && readAt.plus(ttl).isAfter(now)) return cached;
         refresh.run();
-        var repo = new RepositoryLoader().loadValid(root);
+        var config = read(root.resolve(RepositoryLoader.CONFIG_FILE));
+        var defaults = config.path("defaults");
+        var folder = root.resolve(config.path("infrastructures").asText("infrastructures")).normalize();
+        if (!folder.startsWith(root) || !Files.isDirectory(folder)) {
+            throw new IllegalStateException("the infrastructures folder of " + RepositoryLoader.CONFIG_FILE + " does not exist: " + root.relativize(folder));
+        }
         var entries = new TreeMap<String, Entry>();
-        repo.infrastructures().forEach((name, infra) -> {
-            var spec = infra.spec();
-            var slack = spec.notifications() == null ? null : spec.notifications().slack();
-            entries.put(name, new Entry(name, spec.policy(), slack == null ? null : slack.channel()));
-        });
-        cached = new View(head(), "refs/heads/" + repo.config().branch(), Map.copyOf(entries));
+        try (var files = Files.list(folder)) {
+            for (var file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList()) {
+                JsonNode manifest;
+                try {
+                    manifest = read(file);
+                } catch (RuntimeException broken) {
+                    LOG.warn("skipping {}: it does not parse ({}); `cairn validate` says why", root.relativize(file), broken.getClass().getSimpleName());
+                    continue;
+                }
+                var name = manifest.path("metadata").path("name").asText("");
+                if (name.isBlank() || !"Infrastructure".equals(manifest.path("kind").asText())) continue;
+                var policy = Json.merge(defaults.path("policy"), manifest.path("spec").path("policy"));
+                var notifications = Json.merge(defaults.path("notifications"), manifest.path("spec").path("notifications"));
+                Spec.PolicySpec spec;
+                try {
+                    spec = policy == null || policy.isMissingNode() || policy.isNull()
+                            ? new Spec.PolicySpec(null, null, null, null)
+                            : Json.MAPPER.convertValue(policy, Spec.PolicySpec.class);
+                } catch (IllegalArgumentException malformed) {
+                    // an unreadable policy never becomes an open one: the infrastructure is left out
+                    LOG.warn("skipping {}: its spec.policy is malformed; `cairn validate` says why", root.relativize(file));
+                    continue;
+                }
+                var channel = notifications == null ? null : notifications.path("slack").path("channel").asText(null);
+                entries.putIfAbsent(name, new Entry(name, spec, channel));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + folder, e);
+        }
+        cached = new View(head(), "refs/heads/" + config.path("branch").asText("main"), Map.copyOf(entries));
         readAt = now;
         return cached;
+    }
+
+    private static JsonNode read(Path file) {
+        try {
+            var node = YAML.readTree(file.toFile());
+            return node == null ? YAML.createObjectNode() : node;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file.getFileName() + ": " + e.getClass().getSimpleName());
+        }
     }
 
     private String head() {
