@@ -3,7 +3,6 @@ package dev.cairn.chatops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.cairn.reconciler.manifest.Json;
 import dev.cairn.reconciler.manifest.RepositoryLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,13 +81,11 @@ public final class Catalog {
                 }
                 var name = manifest.path("metadata").path("name").asText("");
                 if (name.isBlank() || !"Infrastructure".equals(manifest.path("kind").asText())) continue;
-                var policy = Json.merge(defaults.path("policy"), manifest.path("spec").path("policy"));
-                var notifications = Json.merge(defaults.path("notifications"), manifest.path("spec").path("notifications"));
+                var policy = merge(defaults.path("policy"), manifest.path("spec").path("policy"));
+                var notifications = merge(defaults.path("notifications"), manifest.path("spec").path("notifications"));
                 Spec.PolicySpec spec;
                 try {
-                    spec = policy == null || policy.isMissingNode() || policy.isNull()
-                            ? new Spec.PolicySpec(null, null, null, null)
-                            : Json.MAPPER.convertValue(policy, Spec.PolicySpec.class);
+                    spec = policy(policy);
                 } catch (IllegalArgumentException malformed) {
                     // an unreadable policy never becomes an open one: the infrastructure is left out
                     LOG.warn("skipping {}: its spec.policy is malformed; `cairn validate` says why", root.relativize(file));
@@ -103,6 +100,42 @@ public final class Catalog {
         cached = new View(head(), "refs/heads/" + config.path("branch").asText("main"), Map.copyOf(entries));
         readAt = now;
         return cached;
+    }
+
+    /** The policy's four fields, read by hand: the data-binding machinery costs the cold start more than it saves. */
+    static Spec.PolicySpec policy(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) return new Spec.PolicySpec(null, null, null, null);
+        if (!node.isObject()) throw new IllegalArgumentException("spec.policy is not an object");
+        return new Spec.PolicySpec(text(node, "apply"), list(node, "approvers"), list(node, "operators"), text(node, "destroy"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isValueNode()) throw new IllegalArgumentException("spec.policy." + field + " is not a value");
+        return value.asText();
+    }
+
+    private static java.util.List<String> list(JsonNode node, String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isArray()) throw new IllegalArgumentException("spec.policy." + field + " is not a list");
+        var out = new java.util.ArrayList<String>();
+        for (var item : value) {
+            if (!item.isValueNode()) throw new IllegalArgumentException("spec.policy." + field + " holds a non-value");
+            out.add(item.asText());
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    /** Deep merge as the loader merges defaults: objects key by key, anything else in {@code over} wins. */
+    static JsonNode merge(JsonNode base, JsonNode over) {
+        if (base == null || base.isMissingNode() || base.isNull()) return over;
+        if (over == null || over.isMissingNode()) return base;
+        if (!(base instanceof com.fasterxml.jackson.databind.node.ObjectNode b) || !(over instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) return over;
+        var result = b.deepCopy();
+        o.properties().forEach(e -> result.set(e.getKey(), merge(result.get(e.getKey()), e.getValue())));
+        return result;
     }
 
     private static JsonNode read(Path file) {

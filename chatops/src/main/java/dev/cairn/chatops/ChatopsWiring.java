@@ -73,14 +73,17 @@ public final class ChatopsWiring {
         }
         var stores = blank(env.get("CAIRN_TABLE")) ? local(env, localLauncher) : aws(env);
         var apiUrl = env.get("CAIRN_SLACK_API_URL");
-        Function<String, java.util.Set<String>> groups = user -> SlackApp.groups(
-                com.slack.api.Slack.getInstance(apiConfig(apiUrl)).methods(token), user);
+        // read (or clone) the repo at init, where SnapStart snapshots it, while the Web API client builds its HTTP client (TLS)
+        var catalogRead = java.util.concurrent.CompletableFuture.runAsync(catalog::view);
+        var slack = com.slack.api.Slack.getInstance(apiConfig(apiUrl));
+        Function<String, java.util.Set<String>> groups = user -> SlackApp.groups(slack.methods(token), user);
+        var app = new SlackApp(signing, token, slack, new InfraService(catalog, stores, groups, clock), clock);
         try {
-            catalog.view(); // read (or clone) the repo at init, where SnapStart snapshots it
-        } catch (RuntimeException e) {
-            LoggerHolder.LOG.warn("the infrastructure repository cannot be read yet: {}", e.getMessage());
+            catalogRead.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            LoggerHolder.LOG.warn("the infrastructure repository cannot be read yet: {}", e.getCause().getMessage());
         }
-        return new SlackApp(signing, token, apiUrl, new InfraService(catalog, stores, groups, clock), clock);
+        return app;
     }
 
     static com.slack.api.SlackConfig apiConfig(String apiUrl) {

@@ -1,9 +1,6 @@
 package dev.cairn.chatops;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.Slack;
-import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.request.RequestHeaders;
@@ -26,7 +23,8 @@ import java.util.TreeMap;
  */
 public final class SlackApp {
     private static final Logger LOG = LoggerFactory.getLogger(SlackApp.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Gson, which Bolt loads anyway: one JSON library on the ack path. */
+    private static final com.google.gson.Gson JSON = new com.google.gson.Gson();
 
     /** What goes back over HTTP. */
     public record Reply(int status, Map<String, String> headers, String body) {
@@ -37,13 +35,10 @@ public final class SlackApp {
     private final SlackSignature signature;
 
     /**
-     * @param apiUrl the Web API base ({@code CAIRN_SLACK_API_URL}, e.g. {@code http://127.0.0.1:PORT/api/}), or null for Slack's
+     * @param slack the Web API client, pointed at {@code CAIRN_SLACK_API_URL} when set (see {@link ChatopsWiring#apiConfig})
      */
-    public SlackApp(String signingSecret, String botToken, String apiUrl, InfraService service, Clock clock) {
-        var slackConfig = new SlackConfig();
-        if (apiUrl != null && !apiUrl.isBlank()) slackConfig.setMethodsEndpointUrlPrefix(apiUrl.endsWith("/") ? apiUrl : apiUrl + "/");
-        var config = AppConfig.builder().signingSecret(signingSecret).singleTeamBotToken(botToken)
-                .slack(Slack.getInstance(slackConfig)).build();
+    public SlackApp(String signingSecret, String botToken, Slack slack, InfraService service, Clock clock) {
+        var config = AppConfig.builder().signingSecret(signingSecret).singleTeamBotToken(botToken).slack(slack).build();
         this.app = new App(config);
         this.parser = new SlackRequestParser(config);
         this.signature = new SlackSignature(signingSecret, clock);
@@ -64,7 +59,7 @@ public final class SlackApp {
         var p = req.getPayload();
         var user = p.getUser().getId();
         var reply = service.button(user, p.getActions().get(0).getValue(), approve);
-        var blocks = JSON.writeValueAsString(reply.get("blocks"));
+        var blocks = json(reply.get("blocks"));
         var channel = p.getChannel() == null ? null : p.getChannel().getId();
         if (channel != null) {
             if ("in_channel".equals(reply.get("response_type")) && p.getContainer() != null && p.getContainer().getMessageTs() != null) {
@@ -114,11 +109,7 @@ public final class SlackApp {
     }
 
     static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JSON.toJson(value);
     }
 
     /** Groups of a user through {@code usergroups.list} with users included; empty when it fails. */
