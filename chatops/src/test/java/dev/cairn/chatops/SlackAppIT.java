@@ -95,6 +95,9 @@ class SlackAppIT {
                 "CAIRN_SLACK_API_URL", "http://127.0.0.1:" + api.getAddress().getPort() + "/api/",
                 "CAIRN_REPO_DIR", repo.toString(), "CAIRN_STATE_DIR", state.toString());
         var app = ChatopsWiring.app(env, new QueueLauncher(state.resolve("queue")), Clock.systemUTC());
+        // SnapStart priming: refused, parsed, serialized; no Web API call and nothing stored
+        assertThat(app.prime()).isEqualTo(401);
+        assertThat(calls).isEmpty();
 
         jetty = new Server();
         var connector = new ServerConnector(jetty);
