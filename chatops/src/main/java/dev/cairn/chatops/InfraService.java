@@ -1,0 +1,225 @@
+package dev.cairn.chatops;
+
+import dev.cairn.chatops.InfraCommand.Verb;
+import dev.cairn.reconciler.approval.ApprovalStore;
+import dev.cairn.reconciler.approval.RunResumer;
+import dev.cairn.reconciler.launch.ExecutionNames;
+import dev.cairn.reconciler.launch.RunLauncher;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.store.AuditLog;
+import dev.cairn.reconciler.store.DeliveryStore;
+import dev.cairn.reconciler.store.LockStore;
+import dev.cairn.reconciler.store.OutputStore;
+import dev.cairn.reconciler.store.RunStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What {@code /infra} and the approval buttons do, independent of Bolt: parse, authorize against
+ * the infrastructure's policy, act (start the run through the launcher BEFORE the ack is returned:
+ * nothing runs after a Lambda handler returns), audit every decision, and answer with a Block Kit
+ * message. A run's name derives from Slack's signed {@code trigger_id}, and the trigger id is
+ * recorded in the delivery store, so Slack's retries ({@code X-Slack-Retry-Num}) start nothing new.
+ */
+public final class InfraService {
+    static final Duration DELIVERY_TTL = Duration.ofDays(1);
+
+    /** The stores the service reads and writes. */
+    public record Stores(RunStore runs, OutputStore outputs, LockStore locks, AuditLog audit, DeliveryStore deliveries,
+                         ApprovalStore approvals, RunLauncher launcher, RunResumer resumer) {
+    }
+
+    /** A slash command as Slack signed it. */
+    public record SlashCommand(String user, String channel, String triggerId, String text) {
+    }
+
+    private final Catalog catalog;
+    private final Stores stores;
+    private final Function<String, Set<String>> groupsOf;
+    private final Clock clock;
+
+    /** @param groupsOf the user groups ({@code S...}) a user belongs to; asked only when a policy names groups */
+    public InfraService(Catalog catalog, Stores stores, Function<String, Set<String>> groupsOf, Clock clock) {
+        this.catalog = catalog;
+        this.stores = stores;
+        this.groupsOf = groupsOf;
+        this.clock = clock;
+    }
+
+    public Map<String, Object> command(SlashCommand slash) {
+        var view = catalog.view();
+        InfraCommand command;
+        try {
+            command = InfraCommand.parse(slash.text(), view.infrastructures().keySet());
+        } catch (InfraCommand.UsageException e) {
+            audit("-", slash.user(), "command", "refused", Map.of("reason", e.getMessage()));
+            return ephemeral("usage: " + e.getMessage(), BlockKit.usage(e.getMessage()));
+        }
+        if (command.verb() == Verb.HELP) return ephemeral("/infra help", BlockKit.usage(null));
+        var entry = view.infrastructures().get(command.infrastructure());
+        if (command.verb() == Verb.STATUS && entry == null) return status(view);
+        var policy = new Policy(entry.policy());
+        var decision = policy.decide(command.verb(), slash.user(), Set.of());
+        if (!decision.allowed() && policy.namesGroups()) decision = policy.decide(command.verb(), slash.user(), groupsOf.apply(slash.user()));
+        var verb = command.verb().name().toLowerCase();
+        if (!decision.allowed()) {
+            audit(entry.name(), slash.user(), verb, "refused", Map.of("reason", decision.reason()));
+            return ephemeral("refused: " + decision.reason(), List.of(BlockKit.section(":no_entry: `/infra " + verb + " " + entry.name()
+                    + "` refused: " + decision.reason())));
+        }
+        return switch (command.verb()) {
+            case PLAN, APPLY, DESTROY -> launch(slash, command, view);
+            case STATUS -> statusOf(entry.name());
+            case HISTORY -> history(entry.name());
+            case OUTPUTS -> outputs(entry.name(), command.stage());
+            case UNLOCK -> unlock(slash, entry.name());
+            case APPROVE, REJECT -> decide(slash.user(), entry.name(), command.run(), command.stage(),
+                    command.verb() == Verb.APPROVE, command.reason());
+            case CANCEL -> {
+                audit(entry.name(), slash.user(), "cancel", "refused", Map.of("run", command.run(), "reason", "not supported yet"));
+                yield ephemeral("cancel", List.of(BlockKit.section("cancelling a run is not supported yet: reject its approval, or stop the execution")));
+            }
+            case HELP -> ephemeral("/infra help", BlockKit.usage(null));
+        };
+    }
+
+    private Map<String, Object> launch(SlashCommand slash, InfraCommand command, Catalog.View view) {
+        var infra = command.infrastructure();
+        var action = RunAction.valueOf(command.verb().name());
+        var name = ExecutionNames.of(infra, action, view.commit(), "slack:" + slash.triggerId());
+        var verb = command.verb().name().toLowerCase();
+        if (!stores.deliveries().firstSeen("slack", slash.triggerId(), clock.instant().plus(DELIVERY_TTL))) {
+            audit(infra, slash.user(), verb, "duplicate", Map.of("execution", name));
+            return inChannel(verb + " " + infra, BlockKit.runStarted(infra, verb, name, slash.user(), view.commit()));
+        }
+        try {
+            var launched = stores.launcher().launch(new RunLauncher.RunRequest(name, infra, action, view.commit(), view.ref(),
+                    "slack:" + slash.user()));
+            var details = new LinkedHashMap<String, String>();
+            details.put("execution", launched.name());
+            details.put("commit", view.commit());
+            details.put("alreadyStarted", String.valueOf(launched.alreadyStarted()));
+            if (command.stage() != null) details.put("stage", command.stage());
+            audit(infra, slash.user(), verb, "started", details);
+            return inChannel(verb + " " + infra + " started", BlockKit.runStarted(infra, verb, launched.name(), slash.user(), view.commit()));
+        } catch (RuntimeException e) {
+            stores.deliveries().forget("slack", slash.triggerId());
+            throw e;
+        }
+    }
+
+    /** A click on Approve or Reject: {@code value} is {@code INFRA/RUN/STAGE}. */
+    public Map<String, Object> button(String user, String value, boolean approve) {
+        var parts = value == null ? new String[0] : value.split("/", 3);
+        if (parts.length != 3) return ephemeral("not an approval", List.of(BlockKit.section("this button does not name an approval")));
+        var entry = catalog.view().infrastructures().get(parts[0]);
+        if (entry == null) return ephemeral("unknown infrastructure", List.of(BlockKit.section("no infrastructure `" + parts[0] + "`")));
+        return decide(user, parts[0], parts[1], parts[2], approve, null);
+    }
+
+    private Map<String, Object> decide(String user, String infra, String runId, String stage, boolean approve, String reason) {
+        var verb = approve ? "approve" : "reject";
+        var policy = new Policy(catalog.view().infrastructures().get(infra).policy());
+        var waiting = stage == null
+                ? stores.approvals().pending(infra).stream().filter(a -> a.runId().equals(runId)).findFirst()
+                : stores.approvals().get(infra, runId, stage);
+        if (waiting.isEmpty()) {
+            audit(infra, user, verb, "refused", Map.of("run", runId, "reason", "no such approval"));
+            return ephemeral("no approval", List.of(BlockKit.section("run `" + infra + "/" + runId + "` has no approval waiting")));
+        }
+        var approval = waiting.get();
+        var allowed = policy.decideApproval(user, Set.of(), approval.requestedBy());
+        if (!allowed.allowed() && policy.namesGroups() && !allowed.reason().startsWith("four eyes")) {
+            allowed = policy.decideApproval(user, groupsOf.apply(user), approval.requestedBy());
+        }
+        if (!allowed.allowed()) {
+            audit(infra, user, verb, "refused", Map.of("run", runId, "stage", approval.stage(), "reason", allowed.reason()));
+            return ephemeral("refused", List.of(BlockKit.section(":no_entry: " + allowed.reason())));
+        }
+        var decided = stores.approvals().decide(infra, runId, approval.stage(),
+                approve ? ApprovalStore.State.APPROVED : ApprovalStore.State.REJECTED, "slack:" + user, reason, clock.instant());
+        if (decided.isEmpty()) {
+            audit(infra, user, verb, "refused", Map.of("run", runId, "stage", approval.stage(), "reason", "already decided or expired"));
+            var now = stores.approvals().get(infra, runId, approval.stage()).orElse(approval);
+            return ephemeral("already decided", List.of(BlockKit.section("already " + now.state().name().toLowerCase()
+                    + (now.decidedBy() == null ? "" : " by " + now.decidedBy()))));
+        }
+        if (approve) stores.resumer().approved(decided.get());
+        else stores.resumer().rejected(decided.get());
+        audit(infra, user, verb, approve ? "approved" : "rejected", Map.of("run", runId, "stage", approval.stage()));
+        return inChannel(verb + "d", BlockKit.decided(decided.get()));
+    }
+
+    private Map<String, Object> status(Catalog.View view) {
+        var blocks = new ArrayList<Map<String, Object>>();
+        for (var name : view.infrastructures().keySet()) blocks.addAll(statusBlocks(name));
+        return ephemeral("status", blocks);
+    }
+
+    private Map<String, Object> statusOf(String infra) {
+        return ephemeral("status of " + infra, statusBlocks(infra));
+    }
+
+    private List<Map<String, Object>> statusBlocks(String infra) {
+        var last = stores.runs().list(infra, 1);
+        var lock = stores.locks().owner(infra);
+        var line = "*" + infra + "*: " + (last.isEmpty() ? "no runs yet"
+                : last.get(0).action().name().toLowerCase() + " " + last.get(0).status().name().toLowerCase() + " (`" + last.get(0).id() + "`)")
+                + lock.map(o -> " · :lock: locked by run `" + o.runId() + "`").orElse("");
+        return List.of(BlockKit.section(line));
+    }
+
+    private Map<String, Object> history(String infra) {
+        var blocks = new ArrayList<Map<String, Object>>();
+        for (var run : stores.runs().list(infra, 10)) {
+            blocks.add(BlockKit.section("`" + run.id() + "` " + run.action().name().toLowerCase() + " " + run.status().name().toLowerCase()
+                    + " · " + run.trigger()));
+        }
+        if (blocks.isEmpty()) blocks.add(BlockKit.section("*" + infra + "*: no runs yet"));
+        return ephemeral("history of " + infra, blocks);
+    }
+
+    private Map<String, Object> outputs(String infra, String stage) {
+        var all = new LinkedHashMap<>(stores.outputs().all(infra));
+        if (stage != null) all.keySet().retainAll(Set.of(stage));
+        var blocks = new ArrayList<Map<String, Object>>();
+        all.values().forEach(s -> {
+            var text = new StringBuilder("`" + s.stage() + "`");
+            s.values().forEach((k, v) -> text.append("\n• ").append(k).append(" = ").append(v.sensitive() ? "(sensitive)" : "`" + v.value() + "`"));
+            blocks.add(BlockKit.section(text.toString()));
+        });
+        if (blocks.isEmpty()) blocks.add(BlockKit.section("*" + infra + "*: no outputs yet"));
+        return ephemeral("outputs of " + infra, blocks);
+    }
+
+    private Map<String, Object> unlock(SlashCommand slash, String infra) {
+        var owner = stores.locks().owner(infra);
+        stores.locks().forceRelease(infra);
+        audit(infra, slash.user(), "unlock", "released", Map.of("run", owner.map(LockStore.LockOwner::runId).orElse("-")));
+        return inChannel("unlocked " + infra, List.of(BlockKit.section(":unlock: *" + infra + "* unlocked by <@" + slash.user() + ">"
+                + owner.map(o -> " (was held by run `" + o.runId() + "`)").orElse(" (it was not locked)"))));
+    }
+
+    private void audit(String infra, String user, String action, String outcome, Map<String, String> details) {
+        stores.audit().append(new AuditLog.Entry(clock.instant(), infra, "slack:" + user, action, outcome, Map.copyOf(details)));
+    }
+
+    private static Map<String, Object> ephemeral(String text, List<Map<String, Object>> blocks) {
+        var m = BlockKit.message(text, blocks);
+        m.put("response_type", "ephemeral");
+        return m;
+    }
+
+    private static Map<String, Object> inChannel(String text, List<Map<String, Object>> blocks) {
+        var m = BlockKit.message(text, blocks);
+        m.put("response_type", "in_channel");
+        return m;
+    }
+}
