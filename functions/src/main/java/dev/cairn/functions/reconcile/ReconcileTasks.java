@@ -184,7 +184,7 @@ public final class ReconcileTasks {
 
     /**
      * Ends the run of the execution that holds the lock: records it (stages never finished count
-     * as skipped), notifies and releases the lock. Idempotent, and harmless for an execution that
+     * as skipped, and the run as failed), notifies and releases the lock. Idempotent, and harmless for an execution that
      * never held the lock (a refused Prepare): it then touches nothing.
      *
      * @return the run's status, FAILED when this execution had no run
@@ -206,8 +206,11 @@ public final class ReconcileTasks {
                     if (!result.status().done()) changed.put(result.stage(), result.skipped("not run: " + (why == null ? "the run ended" : why)));
                 }
                 var out = withStages(r, changed);
-                boolean failed = why != null || out.stages().values().stream().anyMatch(s -> s.status() == StageStatus.FAILED);
-                var ended = out.finish(failed ? RunStatus.FAILED : RunStatus.SUCCEEDED, why);
+                // succeeded only when every stage ran and none failed
+                boolean failed = why != null || !changed.isEmpty()
+                        || out.stages().values().stream().anyMatch(s -> s.status() == StageStatus.FAILED);
+                var message = why != null ? why : changed.isEmpty() ? null : "the run ended before every stage ran";
+                var ended = out.finish(failed ? RunStatus.FAILED : RunStatus.SUCCEEDED, message);
                 // one write: the version moves by one
                 return new Run(ended.id(), ended.infrastructure(), ended.action(), ended.status(), ended.trigger(), ended.revision(),
                         ended.startedAt(), ended.finishedAt(), ended.waves(), ended.stages(), ended.error(), r.version() + 1);

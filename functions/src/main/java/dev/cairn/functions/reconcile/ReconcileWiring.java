@@ -1,5 +1,6 @@
 package dev.cairn.functions.reconcile;
 
+import dev.cairn.aws.approval.DynamoApprovalStore;
 import dev.cairn.aws.secrets.CachedSecrets;
 import dev.cairn.aws.secrets.WebhookSecrets;
 import dev.cairn.aws.store.AwsStores;
@@ -20,7 +21,9 @@ import java.util.Map;
 /**
  * Builds {@link ReconcileTasks} from an environment map: the DynamoDB/S3 stores of
  * {@code CAIRN_TABLE}/{@code CAIRN_BUCKET} ({@link AwsStores}) when the table is named, else the
- * local stores of {@code CAIRN_STATE_DIR} (default {@code ./.cairn}). Prepare reads the
+ * local stores of {@code CAIRN_STATE_DIR} (default {@code ./.cairn}; no approval store there yet, so a
+ * stage that needs approval fails locally). Approvals go to {@link DynamoApprovalStore}, which the
+ * Slack app answers through {@code SfnRunResumer} (error {@code Rejected}). Prepare reads the
  * repository {@code CAIRN_REPO_URL} (a private one with the token of the secret
  * {@code CAIRN_GIT_TOKEN_NAME}) through the git cache {@code CAIRN_GIT_CACHE_DIR} (default: the
  * webhook's); {@code CAIRN_APPROVAL_TIMEOUT_SECONDS} (default 86400) bounds an approval's wait.
@@ -37,7 +40,8 @@ final class ReconcileWiring {
         var table = env.get(AwsStores.TABLE);
         if (table != null && !table.isBlank()) {
             var stores = AwsStores.fromEnv(env);
-            return new ReconcileTasks(stores.runs(), stores.locks(), stores.blobs(), planner(env, stores.blobs()), null,
+            var approvals = new DynamoApprovalStore(stores.dynamo(), stores.table());
+            return new ReconcileTasks(stores.runs(), stores.locks(), stores.blobs(), planner(env, stores.blobs()), approvals,
                     RunNotifier.NONE, timeout, Clock.systemUTC());
         }
         var workspace = new Workspace(Path.of(env.getOrDefault("CAIRN_STATE_DIR", ".cairn")));
