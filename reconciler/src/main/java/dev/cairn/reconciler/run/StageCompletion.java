@@ -83,11 +83,12 @@ public final class StageCompletion {
 
     /**
      * Records a {@code cairn stage} step's {@link StageReport} (the Record step): the status, plan
-     * summary, saved plan and error on the run; after an apply, the outputs in the output store
-     * (after a destroy, the stage's outputs are forgotten). Planned outputs are not stored: they
-     * are not applied yet.
+     * summary, saved plan and error on the run, and the outputs: after an apply (or an
+     * {@code outputs} step) they are stored; after a no-change plan they are stored when all are
+     * known (what downstream stages are rendered from, as in local mode); after a destroy the
+     * stage's outputs are forgotten. Outputs of a plan with changes are not applied yet: not stored.
      *
-     * @param redact masks secrets in the error; the report's sensitive outputs are added to it
+     * @param redact masks secrets in the error; a {@link Redactor} also learns the sensitive outputs
      */
     public Run complete(StageReport report, UnaryOperator<String> redact) {
         var run = runs.get(report.infrastructure(), report.runId()).orElseThrow(() -> new IllegalArgumentException(
@@ -98,20 +99,23 @@ public final class StageCompletion {
         if (report.plan() != null) result = result.withPlan(report.plan());
         if (report.planKey() != null) result = result.withSavedPlan(report.planKey(), report.planSha256());
         if (report.status() == StageStatus.FAILED) {
-            result = result.failed(redact.apply(report.error() == null ? "the stage failed" : report.error()));
-        } else {
-            if (report.status() == StageStatus.APPLIED || (report.status() == StageStatus.NO_CHANGES && report.step().equals("apply"))) {
-                var redactor = redact instanceof Redactor r ? r : new Redactor();
-                var known = new LinkedHashMap<String, StageOutputs.Output>();
-                report.outputs().forEach((k, v) -> {
-                    if (v.value() != Unknown.VALUE) known.put(k, v);
-                });
-                storeOutputs(report.infrastructure(), report.runId(), report.stage(), known, redactor);
-            } else if (report.status() == StageStatus.DESTROYED) {
-                forgetOutputs(report.infrastructure(), report.stage());
-            }
-            result = result.with(report.status());
+            return record(run, result.failed(redact.apply(report.error() == null ? "the stage failed" : report.error())));
         }
-        return record(run, result);
+        boolean allKnown = report.outputs().values().stream().noneMatch(v -> v.value() == Unknown.VALUE);
+        boolean store = switch (report.status()) {
+            case APPLIED -> true;
+            case NO_CHANGES -> !"destroy_plan".equals(report.step()) && allKnown;
+            default -> false;
+        };
+        if (store) {
+            var known = new LinkedHashMap<String, StageOutputs.Output>();
+            report.outputs().forEach((k, v) -> {
+                if (v.value() != Unknown.VALUE) known.put(k, v);
+            });
+            storeOutputs(report.infrastructure(), report.runId(), report.stage(), known, redact instanceof Redactor r ? r : new Redactor());
+        } else if (report.status() == StageStatus.DESTROYED) {
+            forgetOutputs(report.infrastructure(), report.stage());
+        }
+        return record(run, result.with(report.status()));
     }
 }
