@@ -182,6 +182,33 @@ public final class StageRenderer {
         return true;
     }
 
+    /**
+     * Renders {@code stage} into a temporary dir and returns its bundle (the dir is removed): what
+     * the state machine's Render step stores at {@link BundleKeys#bundle}. Empty when an input is
+     * known only after an upstream apply.
+     *
+     * @param action {@code PLAN}, {@code APPLY} or {@code DESTROY}
+     */
+    public Optional<StageBundle> renderBundle(Stages stages, String stage, Upstream upstream, String runId, String action,
+                                              String revision) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("cairn-render-");
+            var rendered = render(stages, stage, upstream, dir);
+            return rendered.map(r -> bundle(r, stages, runId, action, revision));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) {
+                try {
+                    ModuleFetcher.deleteTree(dir);
+                } catch (IOException ignored) {
+                    // a temporary dir; the OS cleans it
+                }
+            }
+        }
+    }
+
     /** The bundle of a rendered dir, with its manifest, for the blob store. */
     public static StageBundle bundle(Rendered rendered, Stages stages, String runId, String action, String revision) {
         var manifest = new BundleManifest(BundleManifest.FORMAT, stages.infrastructure().name(), runId, rendered.stage(), action,

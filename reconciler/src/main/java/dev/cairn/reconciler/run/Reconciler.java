@@ -196,10 +196,6 @@ public final class Reconciler {
             this.infra = stages.infrastructure();
             this.action = action;
             this.options = options;
-            var results = new LinkedHashMap<String, StageResult>();
-            for (var stage : stages.graph().topologicalOrder()) {
-                results.put(stage, StageResult.pending(stage).withLog(workspace.logKey(infra.name(), runId, stage)));
-            }
             stages.definitions().values().forEach(d -> {
                 if (d.source() instanceof ModuleSource.Git g && g.credentials() != null) redactor.add(g.credentials().secret());
             });
@@ -207,8 +203,7 @@ public final class Reconciler {
             stored.values().forEach(o -> o.values().values().forEach(v -> {
                 if (v.sensitive()) redactor.add(v.value());
             }));
-            run = new Run(runId, infra.name(), action, RunStatus.RUNNING, options.trigger(), options.revision(), Instant.now(), null,
-                    stages.graph().waves(), results, null, 0);
+            run = Run.start(runId, stages, action, options.trigger(), options.revision());
             runs.put(run);
             options.listener().runStarted(run);
         }
@@ -458,7 +453,7 @@ public final class Reconciler {
         }
 
         private void skip(String stage, String because) {
-            update(result(stage).skipped("skipped: `" + because + "` failed"));
+            update(result(stage).skipped(StageCompletion.skippedBecause(because)));
         }
 
         private StageResult result(String stage) {

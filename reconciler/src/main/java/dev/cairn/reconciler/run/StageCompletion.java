@@ -76,6 +76,41 @@ public final class StageCompletion {
         return record;
     }
 
+    /**
+     * Records {@code stage} as skipped because {@code cause} failed (what {@link Scheduler.Next#skipped}
+     * says), with the same message as local mode.
+     */
+    public Run skip(String infrastructure, String runId, String stage, String cause) {
+        var run = runs.get(infrastructure, runId).orElseThrow(() -> new IllegalArgumentException(
+                "no run " + runId + " of `" + infrastructure + "` in the run store"));
+        var current = run.stage(stage) == null ? StageResult.pending(stage) : run.stage(stage);
+        return record(run, current.skipped(skippedBecause(cause)));
+    }
+
+    /** The message of a stage skipped because {@code cause} failed. */
+    public static String skippedBecause(String cause) {
+        return "skipped: `" + cause + "` failed";
+    }
+
+    /**
+     * The finished stages of {@code run} as the {@link Scheduler} counts them: applied, destroyed,
+     * unchanged, planned (a plan-only run) and deferred are successes; failed and skipped are
+     * themselves. Stages not finished yet are absent.
+     */
+    public static Map<String, Scheduler.Outcome> outcomes(Run run) {
+        var out = new LinkedHashMap<String, Scheduler.Outcome>();
+        run.stages().forEach((stage, r) -> {
+            switch (r.status()) {
+                case APPLIED, DESTROYED, NO_CHANGES, PLANNED, DEFERRED -> out.put(stage, Scheduler.Outcome.SUCCEEDED);
+                case FAILED -> out.put(stage, Scheduler.Outcome.FAILED);
+                case SKIPPED -> out.put(stage, Scheduler.Outcome.SKIPPED);
+                default -> {
+                }
+            }
+        });
+        return out;
+    }
+
     /** Forgets a destroyed stage's outputs. */
     public void forgetOutputs(String infrastructure, String stage) {
         outputs.delete(infrastructure, stage);
