@@ -180,6 +180,11 @@ final class StageCommand implements Callable<Integer> {
                 var vars = Json.MAPPER.readValue(tfvars, Map.class);
                 manifest.sensitiveInputs().forEach(name -> redactor.add(vars.get(name)));
             }
+            var stateFile = workDirState(bundle, dir);
+            if (stateFile != null) {
+                var state = stores.blobs().get(BundleKeys.state(infra, stage));
+                if (state.isPresent()) AtomicFiles.write(stateFile, state.get());
+            }
             var captured = new StringWriter();
             var log = new TeeWriter(captured, new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
             StageReport report;
@@ -192,6 +197,8 @@ final class StageCommand implements Callable<Integer> {
                 report = new StageReport(infra, runId, stage, step.name(), StageStatus.FAILED, null, null, null, Map.of(), logKey, message);
             }
             log.flush();
+            // a failed apply leaves state too: it is put back whatever the outcome
+            if (stateFile != null && Files.isRegularFile(stateFile)) stores.blobs().put(BundleKeys.state(infra, stage), Files.readAllBytes(stateFile));
             appendLog(stores.blobs(), logKey, captured.toString());
             var json = Json.MAPPER.writeValueAsBytes(report);
             stores.blobs().put(BundleKeys.result(infra, runId, stage), json);
@@ -265,6 +272,23 @@ final class StageCommand implements Callable<Integer> {
             }
         }
         throw new IllegalStateException("unknown step " + step);
+    }
+
+    /**
+     * The state file of a bundle whose local backend keeps it in the work dir (a relative path,
+     * {@code StageRenderer.LocalState.IN_WORK_DIR}): it is kept in the blob store between builds.
+     * Null for an S3 backend or an absolute path (local mode).
+     */
+    private static Path workDirState(StageBundle bundle, Path dir) throws IOException {
+        var backend = bundle.files().get(StageRenderer.BACKEND);
+        if (backend == null) return null;
+        var path = Json.MAPPER.readTree(backend).path("terraform").path("backend").path("local").path("path");
+        if (!path.isTextual() || Path.of(path.asText()).isAbsolute()) return null;
+        var file = dir.resolve(path.asText()).normalize();
+        if (!file.startsWith(dir) || file.equals(dir)) {
+            throw new RunRefusedException("the bundle's local state path `" + path.asText() + "` points outside its work dir");
+        }
+        return file;
     }
 
     /** The SHA-256 the plan had when it was made: {@code --plan-sha256}, else the run record's. */

@@ -100,13 +100,16 @@ class StageBundleIT {
     }
 
     private Prepared prepare(Path repo, String infra, String runId) {
+        var state = tmp.resolve("state");
+        return prepare(repo, infra, runId, (i, s) -> state.resolve(i).resolve(s + ".tfstate").toString());
+    }
+
+    private Prepared prepare(Path repo, String infra, String runId, StageRenderer.LocalState localState) {
         var loaded = new RepositoryLoader().loadValid(repo);
         var stages = Reconciler.local(loaded, new Workspace(repo.resolve(".cairn")), TerraformBinary.find(null)).stages(infra);
         var templates = new TemplateEngine();
         var fetcher = new ModuleFetcher(tmp.resolve("git-cache"), BuiltinModules.discover());
-        var state = tmp.resolve("state");
-        var renderer = new StageRenderer(new StageCatalog(fetcher, templates), fetcher, templates,
-                (i, s) -> state.resolve(i).resolve(s + ".tfstate").toString());
+        var renderer = new StageRenderer(new StageCatalog(fetcher, templates), fetcher, templates, localState);
         var results = new LinkedHashMap<String, StageResult>();
         stages.graph().topologicalOrder().forEach(s -> results.put(s, StageResult.pending(s)));
         var run = new Run(runId, infra, RunAction.APPLY, RunStatus.RUNNING, "test", "abc123", Instant.now(), null,
@@ -234,7 +237,8 @@ class StageBundleIT {
                   value = aws_s3_bucket.this.arn
                 }
                 """);
-        var p = prepare(repo, "emu", "20261201T130000Z-bbbbbb");
+        // as in AWS: the local state lives in the work dir, kept in the bucket between builds
+        var p = prepare(repo, "emu", "20261201T130000Z-bbbbbb", StageRenderer.LocalState.IN_WORK_DIR);
         var runId = p.run().id();
         render(p, "bucket");
         var bundle = StageBundle.fromZip(stores.blobs().get(BundleKeys.bundle("emu", runId, "bucket")).orElseThrow());
@@ -258,5 +262,75 @@ class StageBundleIT {
         assertThat(run.stage("bucket").plan().add()).isEqualTo(1);
         assertThat(stores.outputs().get("emu", "bucket").orElseThrow().plain()).containsEntry("bucket_arn", "arn:aws:s3:::cairn-stage-bundle-it");
         assertThat(blob(BundleKeys.log("emu", runId, "bucket"))).contains("aws_s3_bucket.this");
+        assertThat(blob(BundleKeys.state("emu", "bucket"))).contains("cairn-stage-bundle-it");
+
+        // the next run's build starts from an empty work dir: the state comes from the bucket, nothing to change
+        var next = prepare(repo, "emu", "20261201T140000Z-cccccc", StageRenderer.LocalState.IN_WORK_DIR);
+        render(next, "bucket");
+        var again = cairn("stage", "plan", "--infra", "emu", "--run", next.run().id(), "--stage", "bucket");
+        assertThat(again.exit()).as(again.output()).isZero();
+        var unchanged = report("emu", next.run().id(), "bucket");
+        assertThat(unchanged.status()).isEqualTo(StageStatus.NO_CHANGES);
+        assertThat(unchanged.planKey()).isNull();
+        assertThat(unchanged.outputs().get("bucket_arn").value()).isEqualTo("arn:aws:s3:::cairn-stage-bundle-it");
+        assertThat(stores.blobs().get(BundleKeys.plan("emu", next.run().id(), "bucket"))).isEmpty();
+    }
+
+    @Test
+    void aSensitiveOutputReachesTheOutputStoreSealedAndNeverTheLogOrTheBuildOutput() throws Exception {
+        var repo = Files.createDirectories(tmp.resolve("secret-repo"));
+        Files.writeString(repo.resolve("cairn.yaml"), """
+                apiVersion: cairn.dev/v1
+                kind: Repository
+                infrastructures: infrastructures
+                modules: modules
+                """);
+        Files.createDirectories(repo.resolve("infrastructures"));
+        Files.writeString(repo.resolve("infrastructures/sec.yaml"), """
+                apiVersion: cairn.dev/v1
+                kind: Infrastructure
+                metadata:
+                  name: sec
+                spec:
+                  modules:
+                    - name: secret
+                      source: ./modules/secret
+                """);
+        Files.createDirectories(repo.resolve("modules/secret"));
+        Files.writeString(repo.resolve("modules/secret/main.tf"), """
+                resource "terraform_data" "seed" {
+                  input = "seed"
+                }
+
+                output "password" {
+                  value     = "pw-${terraform_data.seed.id}"
+                  sensitive = true
+                }
+                """);
+        var p = prepare(repo, "sec", "20261201T150000Z-dddddd", StageRenderer.LocalState.IN_WORK_DIR);
+        var runId = p.run().id();
+        render(p, "secret");
+        var plan = cairn("stage", "plan", "--infra", "sec", "--run", runId, "--stage", "secret");
+        assertThat(plan.exit()).as(plan.output()).isZero();
+        var apply = cairn("stage", "apply", "--infra", "sec", "--run", runId, "--stage", "secret",
+                "--plan-sha256", report("sec", runId, "secret").planSha256());
+        assertThat(apply.exit()).as(apply.output()).isZero();
+        var applied = report("sec", runId, "secret");
+        var password = (String) applied.outputs().get("password").value();
+        assertThat(password).startsWith("pw-").hasSizeGreaterThan(10);
+        assertThat(applied.outputs().get("password").sensitive()).isTrue();
+        assertThat(apply.output()).containsPattern("\"password\"\\s*:\\s*\"\\(sensitive\\)\"").doesNotContain(password);
+        assertThat(blob(BundleKeys.log("sec", runId, "secret"))).doesNotContain(password);
+
+        new StageCompletion(stores.runs(), stores.outputs()).complete(applied, new Redactor());
+        var stored = stores.outputs().get("sec", "secret").orElseThrow().values().get("password");
+        assertThat(stored.sensitive()).isTrue();
+        assertThat(stored.value()).isEqualTo(password);
+        // the item in DynamoDB holds the value sealed with KMS, never in clear
+        var item = stores.dynamo().getItem(b -> b.tableName("cairn").key(Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("INFRA#sec"),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("OUTPUT#secret")))).item();
+        assertThat(item).isNotEmpty();
+        assertThat(item.toString()).doesNotContain(password);
     }
 }

@@ -29,6 +29,14 @@ public final class BundleKeys {
         return "results/" + path(infrastructure, runId, stage) + ".json";
     }
 
+    /**
+     * The Terraform state of a stage with a local backend whose bundle keeps it in the work dir
+     * (the backend stage in AWS, which creates the state bucket); holds secrets. Not per run.
+     */
+    public static String state(String infrastructure, String stage) {
+        return "state/" + name(infrastructure, "infrastructure") + "/" + name(stage, "stage") + ".tfstate";
+    }
+
     /** The stage log: every terraform command and its output, secrets redacted. */
     public static String log(String infrastructure, String runId, String stage) {
         return "logs/" + path(infrastructure, runId, stage) + ".log";

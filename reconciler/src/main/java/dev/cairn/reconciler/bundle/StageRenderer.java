@@ -40,9 +40,20 @@ public final class StageRenderer {
     public static final String BACKEND = "cairn_backend.tf.json";
     public static final String PROVIDER = "cairn_provider.tf.json";
 
+    /** The local state file of a bundle rendered with {@link LocalState#IN_WORK_DIR}. */
+    public static final String WORK_DIR_STATE = "terraform.tfstate";
+
     /** Where a stage with a local backend keeps its state (the backend stage always does). */
     @FunctionalInterface
     public interface LocalState {
+        /**
+         * For bundles run elsewhere (CodeBuild): the state is a file of the work dir, relative
+         * ({@value #WORK_DIR_STATE}); {@code cairn stage} fetches it from the blob store
+         * ({@link BundleKeys#state}) before the step and puts it back after.
+         */
+        LocalState IN_WORK_DIR = (infrastructure, stage) -> WORK_DIR_STATE;
+
+        /** An absolute path (local mode), or a path relative to the work dir (see {@link #IN_WORK_DIR}). */
         String path(String infrastructure, String stage);
     }
 
