@@ -333,4 +333,38 @@ class StageBundleIT {
         assertThat(item).isNotEmpty();
         assertThat(item.toString()).doesNotContain(password);
     }
+
+    @Test
+    void withoutABucketTheBundleComesFromTheLocalStateDir() throws Exception {
+        var repo = Examples.copy("quickstart", tmp.resolve("local-quickstart"));
+        var workspace = new Workspace(tmp.resolve("state-dir"));
+        var loaded = new RepositoryLoader().loadValid(repo);
+        var stages = Reconciler.local(loaded, new Workspace(repo.resolve(".cairn")), TerraformBinary.find(null)).stages("dev");
+        var templates = new TemplateEngine();
+        var fetcher = new ModuleFetcher(tmp.resolve("git-cache"), BuiltinModules.discover());
+        var renderer = new StageRenderer(new StageCatalog(fetcher, templates), fetcher, templates, StageRenderer.LocalState.IN_WORK_DIR);
+        var run = Run.start("20261201T160000Z-eeeeee", stages, RunAction.APPLY, "test", null);
+        workspace.runs().put(run);
+        var bundle = renderer.renderBundle(stages, "backend", StageRenderer.Upstream.of(Map.of()), run.id(), "APPLY", null).orElseThrow();
+        workspace.blobs().put(BundleKeys.bundle("dev", run.id(), "backend"), bundle.toZip());
+
+        var java = ProcessHandle.current().info().command().orElse("java");
+        var command = List.of(java, "-cp", System.getProperty("java.class.path"), Cairn.class.getName(),
+                "stage", "plan", "--infra", "dev", "--run", run.id(), "--stage", "backend", "--state-dir", workspace.root().toString());
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove(AwsStores.BUCKET);
+        builder.environment().remove(AwsStores.TABLE);
+        var process = builder.start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+
+        var report = Json.MAPPER.readValue(workspace.blobs().get(BundleKeys.result("dev", run.id(), "backend")).orElseThrow(), StageReport.class);
+        assertThat(report.status()).isEqualTo(StageStatus.PLANNED);
+        assertThat(workspace.root().resolve(BundleKeys.plan("dev", run.id(), "backend"))).exists();
+        assertThat(workspace.root().resolve(BundleKeys.log("dev", run.id(), "backend"))).content().contains("terraform plan");
+        // the run record of the state dir is where the Record step writes, as in AWS
+        var recorded = new StageCompletion(workspace.runs(), workspace.outputs()).complete(report, new Redactor());
+        assertThat(recorded.stage("backend").planSha256()).isEqualTo(report.planSha256());
+        assertThat(recorded.stage("backend").log()).isEqualTo(BundleKeys.log("dev", run.id(), "backend"));
+    }
 }
