@@ -1,24 +1,20 @@
 package dev.cairn.reconciler.run;
 
+import dev.cairn.reconciler.bundle.StageRenderer;
 import dev.cairn.reconciler.diag.InvalidInputException;
 import dev.cairn.reconciler.graph.StageCatalog;
 import dev.cairn.reconciler.graph.Stages;
 import dev.cairn.reconciler.manifest.Infrastructure;
 import dev.cairn.reconciler.manifest.InfrastructureRepo;
-import dev.cairn.reconciler.manifest.Json;
 import dev.cairn.reconciler.module.BuiltinModules;
 import dev.cairn.reconciler.module.ModuleException;
 import dev.cairn.reconciler.module.ModuleFetcher;
-import dev.cairn.reconciler.module.ModuleInterface;
 import dev.cairn.reconciler.module.ModuleSource;
 import dev.cairn.reconciler.store.LockStore;
 import dev.cairn.reconciler.store.OutputStore;
 import dev.cairn.reconciler.store.RunStore;
 import dev.cairn.reconciler.store.StageOutputs;
-import dev.cairn.reconciler.store.local.AtomicFiles;
-import dev.cairn.reconciler.store.local.LocalLockStore;
 import dev.cairn.reconciler.template.TemplateEngine;
-import dev.cairn.reconciler.template.TemplateScope;
 import dev.cairn.reconciler.terraform.StageFailedException;
 import dev.cairn.reconciler.terraform.StageRunner;
 import dev.cairn.reconciler.terraform.TerraformBinary;
@@ -42,11 +38,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reconciles one infrastructure: plans every stage in DAG order (independent stages in
- * parallel), asks for confirmation, applies the saved plans, and passes each stage's outputs to
- * the stages after it. A failed stage stops what depends on it and keeps what was applied; the
- * next run plans everything again, so it resumes where the last one stopped. Destroy walks the
- * DAG backwards.
+ * Reconciles one infrastructure on this machine: plans every stage in DAG order (independent
+ * stages in parallel), asks for confirmation, applies the saved plans, and passes each stage's
+ * outputs to the stages after it. A failed stage stops what depends on it and keeps what was
+ * applied; the next run plans everything again, so it resumes where the last one stopped. Destroy
+ * walks the DAG backwards.
+ *
+ * <p>The local driver over the pieces the state machine uses too: {@link Scheduler} (through
+ * {@link DagExecutor}) decides which stages start, {@link StageRenderer} renders each stage's work
+ * dir, {@link StageRunner} runs Terraform in it, and {@link StageCompletion} records the result
+ * and outputs. It depends on the store interfaces only.
  */
 public final class Reconciler {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -57,10 +58,12 @@ public final class Reconciler {
     private final StageCatalog catalog;
     private final ModuleFetcher fetcher;
     private final StageRunner runner;
-    private final TemplateEngine templates;
+    private final StageRenderer renderer;
     private final RunStore runs;
     private final OutputStore outputs;
     private final LockStore locks;
+    private final StageCompletion completion;
+    private final String holder;
 
     /**
      * @param revision the repo revision being reconciled (a commit id, {@code -dirty} when the work
@@ -78,18 +81,24 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * @param workspace where stage work dirs, local state and logs live
+     * @param holder    who takes the lock (recorded with it): this host's name locally
+     */
     public Reconciler(InfrastructureRepo repo, Workspace workspace, StageCatalog catalog, ModuleFetcher fetcher,
                       StageRunner runner, TemplateEngine templates, RunStore runs, OutputStore outputs,
-                      LockStore locks) {
+                      LockStore locks, String holder) {
         this.repo = repo;
         this.workspace = workspace;
         this.catalog = catalog;
         this.fetcher = fetcher;
         this.runner = runner;
-        this.templates = templates;
+        this.renderer = new StageRenderer(catalog, fetcher, templates, (infra, stage) -> workspace.localState(infra, stage).toString());
         this.runs = runs;
         this.outputs = outputs;
         this.locks = locks;
+        this.completion = new StageCompletion(runs, outputs);
+        this.holder = holder;
     }
 
     /** Everything on this machine: local stores under {@code workspace}, the given terraform binary. */
@@ -100,7 +109,7 @@ public final class Reconciler {
         var fetcher = new ModuleFetcher(workspace.gitCache(), BuiltinModules.discover());
         var cli = new TerraformCli(terraform, TerraformEnvironment.create(workspace.root()));
         return new Reconciler(repo, workspace, new StageCatalog(fetcher, templates), fetcher, new StageRunner(cli),
-                templates, workspace.runs(), workspace.outputs(), workspace.locks());
+                templates, workspace.runs(), workspace.outputs(), workspace.locks(), workspace.lockHolder());
     }
 
     public Run plan(String infrastructure, Options options) {
@@ -135,7 +144,7 @@ public final class Reconciler {
             throw new RunRefusedException("policy forbids destroying `" + infrastructure + "` (spec.policy.destroy: forbidden)");
         }
         var runId = RUN_ID_TIME.format(Instant.now()) + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(3));
-        locks.acquire(infrastructure, new LockStore.LockOwner(runId, LocalLockStore.hostName(), ProcessHandle.current().pid(), Instant.now()));
+        locks.acquire(infrastructure, new LockStore.LockOwner(runId, holder, ProcessHandle.current().pid(), Instant.now()));
         var context = new RunContext(stages, runId, action, options);
         // Ctrl-C or a kill: terraform gets the signal too; record the run as failed and free the lock
         var onShutdown = Thread.ofPlatform().unstarted(() -> {
@@ -187,10 +196,6 @@ public final class Reconciler {
             this.infra = stages.infrastructure();
             this.action = action;
             this.options = options;
-            var results = new LinkedHashMap<String, StageResult>();
-            for (var stage : stages.graph().topologicalOrder()) {
-                results.put(stage, StageResult.pending(stage).withLog(workspace.logKey(infra.name(), runId, stage)));
-            }
             stages.definitions().values().forEach(d -> {
                 if (d.source() instanceof ModuleSource.Git g && g.credentials() != null) redactor.add(g.credentials().secret());
             });
@@ -198,8 +203,7 @@ public final class Reconciler {
             stored.values().forEach(o -> o.values().values().forEach(v -> {
                 if (v.sensitive()) redactor.add(v.value());
             }));
-            run = new Run(runId, infra.name(), action, RunStatus.RUNNING, options.trigger(), options.revision(), Instant.now(), null,
-                    stages.graph().waves(), results, null, 0);
+            run = Run.start(runId, stages, action, options.trigger(), options.revision());
             runs.put(run);
             options.listener().runStarted(run);
         }
@@ -221,17 +225,11 @@ public final class Reconciler {
          */
         private void prewarm(String stage) {
             try {
-                var def = stages.get(stage);
-                if (def.source() instanceof ModuleSource.Registry) return;
                 if (action == RunAction.DESTROY && !stored.containsKey(stage)) return;
                 var dir = workspace.workDir(infra.name(), stage);
-                fetcher.materialize(def.source(), dir, Map.of());
-                var scope = scope();
-                var backend = backendConfig(stage, scope);
-                if (scope.sawUnknown()) return;
-                writeGenerated(dir, backend, ModuleInterface.scan(dir).needsAws());
+                if (!renderer.renderForInit(stages, stage, upstream(), dir)) return;
                 runner.init(dir, log(stage), redactor);
-            } catch (RuntimeException | IOException e) {
+            } catch (RuntimeException e) {
                 // the stage's own run reports it
             }
         }
@@ -394,100 +392,34 @@ public final class Reconciler {
         }
 
         private void store(String stage, Map<String, StageOutputs.Output> output) {
-            // an output that carries a known secret (built from a sensitive input) is sensitive too
-            var values = new LinkedHashMap<String, StageOutputs.Output>();
-            output.forEach((k, v) -> values.put(k, v.sensitive() || !redactor.reveals(v.value()) ? v : new StageOutputs.Output(v.value(), true)));
-            values.values().forEach(v -> {
-                if (v.sensitive()) redactor.add(v.value());
-            });
-            current.put(stage, values);
-            var record = new StageOutputs(stage, run.id(), Instant.now(), values);
-            outputs.put(infra.name(), record);
+            var record = completion.storeOutputs(infra.name(), run.id(), stage, output, redactor);
+            current.put(stage, record.values());
             stored.put(stage, record);
         }
 
         private void forget(String stage) {
-            outputs.delete(infra.name(), stage);
+            completion.forgetOutputs(infra.name(), stage);
             stored.remove(stage);
         }
 
         /**
-         * Renders the stage's work dir: module files, {@code cairn.auto.tfvars.json}, backend and
-         * provider config. Null when an input is not known yet.
+         * Renders the stage's work dir (module files, {@code cairn.auto.tfvars.json}, backend and
+         * provider config). Null when an input is not known yet.
          */
         private Path prepare(String stage) {
-            var def = stages.get(stage);
-            var dir = workspace.workDir(infra.name(), stage);
-            boolean registry = def.source() instanceof ModuleSource.Registry;
-            var iface = ModuleInterface.UNKNOWN;
-            if (!registry) {
-                fetcher.materialize(def.source(), dir, Map.of());
-                iface = ModuleInterface.scan(dir);
-                stages.interfaces().put(stage, iface);
-            }
-            var scope = scope();
-            var vars = catalog.renderInputs(stages, stage, scope);
-            var backend = backendConfig(stage, scope);
-            if (scope.sawUnknown()) return null;
-            if (registry) fetcher.materialize(def.source(), dir, vars);
-            // an input rendered from a sensitive output is a secret: declared sensitive to terraform, redacted by Cairn
-            var sensitive = new java.util.TreeSet<>(scope.sensitiveInputs());
-            sensitive.forEach(k -> redactor.add(vars.get(k)));
-            try {
-                write(dir.resolve("cairn.auto.tfvars.json"), Json.MAPPER.writeValueAsString(vars));
-                StageRunner.declareSensitive(dir, sensitive);
-                writeGenerated(dir, backend, registry || iface.needsAws());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return dir;
+            var rendered = renderer.render(stages, stage, upstream(), workspace.workDir(infra.name(), stage));
+            if (rendered.isEmpty()) return null;
+            rendered.get().sensitiveInputs().forEach(k -> redactor.add(rendered.get().inputs().get(k)));
+            return rendered.get().dir();
         }
 
-        /** The generated backend and, for modules that use AWS, provider config. */
-        private void writeGenerated(Path dir, Map<String, Object> backend, boolean usesAws) throws IOException {
-            write(dir.resolve("cairn_backend.tf.json"), Json.MAPPER.writeValueAsString(backend));
-            var provider = infra.spec().provider();
-            var providerFile = dir.resolve("cairn_provider.tf.json");
-            if (provider.isAws() && usesAws) {
-                write(providerFile, Json.MAPPER.writeValueAsString(ProviderConfig.aws(infra)));
-            } else {
-                Files.deleteIfExists(providerFile);
-            }
-        }
-
-        private Map<String, Object> backendConfig(String stage, TemplateScope scope) {
-            var state = stages.stateConfig();
-            if (!"s3".equals(state.get("type")) || stage.equals("backend")) {
-                return Map.of("terraform", Map.of("backend", Map.of("local", Map.of(
-                        "path", workspace.localState(infra.name(), stage).toString()))));
-            }
-            @SuppressWarnings("unchecked")
-            var rendered = (Map<String, Object>) templates.render(state, scope);
-            return ProviderConfig.s3Backend(infra, rendered, stage);
-        }
-
-        private TemplateScope scope() {
-            var values = new LinkedHashMap<String, Map<String, Object>>();
-            stored.forEach((stage, o) -> values.put(stage, o.plain()));
-            current.forEach((stage, o) -> {
-                var plain = new LinkedHashMap<String, Object>();
-                o.forEach((k, v) -> plain.put(k, v.value()));
-                values.put(stage, plain);
+        /** What the stages are rendered from: the stored outputs, this run's newer ones, and the deferred stages. */
+        private StageRenderer.Upstream upstream() {
+            var deferred = new java.util.HashSet<String>();
+            run.stages().forEach((stage, r) -> {
+                if (r.status() == StageStatus.DEFERRED) deferred.add(stage);
             });
-            values.keySet().retainAll(stages.definitions().keySet());
-            var scope = StageCatalog.scope(infra, values);
-            stored.forEach((stage, o) -> o.values().forEach((k, v) -> {
-                if (v.sensitive()) scope.markSensitive(stage, k);
-            }));
-            current.forEach((stage, o) -> o.forEach((k, v) -> {
-                if (v.sensitive()) scope.markSensitive(stage, k);
-            }));
-            for (var stage : stages.definitions().keySet()) {
-                var r = run.stage(stage);
-                if (r != null && r.status() == StageStatus.DEFERRED) scope.openStage(stage);
-                else if (!values.containsKey(stage)) scope.openStage(stage);
-            }
-            return scope;
+            return StageRenderer.Upstream.merge(stored, current, deferred);
         }
 
         private boolean anyFailed() {
@@ -521,7 +453,7 @@ public final class Reconciler {
         }
 
         private void skip(String stage, String because) {
-            update(result(stage).skipped("skipped: `" + because + "` failed"));
+            update(result(stage).skipped(StageCompletion.skippedBecause(because)));
         }
 
         private StageResult result(String stage) {
@@ -529,8 +461,7 @@ public final class Reconciler {
         }
 
         private synchronized void update(StageResult result) {
-            run = run.withStage(result);
-            runs.put(run);
+            run = completion.record(run, result);
             options.listener().stageChanged(run, result);
         }
 
@@ -561,9 +492,5 @@ public final class Reconciler {
                 }
             });
         }
-    }
-
-    private static void write(Path file, String content) {
-        AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
     }
 }

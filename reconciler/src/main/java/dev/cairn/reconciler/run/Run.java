@@ -13,6 +13,20 @@ public record Run(String id, String infrastructure, RunAction action, RunStatus 
                   String revision, Instant startedAt, Instant finishedAt, List<List<String>> waves,
                   Map<String, StageResult> stages, String error, long version) {
 
+    /**
+     * A new run of {@code stages} (version 0, running): every stage pending, each with its log key
+     * ({@code logs/INFRA/RUN/STAGE.log}, as {@code BundleKeys.log}). What Prepare stores.
+     */
+    public static Run start(String id, dev.cairn.reconciler.graph.Stages stages, RunAction action, String trigger, String revision) {
+        var infra = stages.infrastructure().name();
+        var results = new LinkedHashMap<String, StageResult>();
+        for (var stage : stages.graph().topologicalOrder()) {
+            results.put(stage, StageResult.pending(stage).withLog(dev.cairn.reconciler.bundle.BundleKeys.log(infra, id, stage)));
+        }
+        return new Run(id, infra, action, RunStatus.RUNNING, trigger, revision, Instant.now(), null, stages.graph().waves(),
+                results, null, 0);
+    }
+
     public Run withStage(StageResult result) {
         var next = new LinkedHashMap<>(stages);
         next.put(result.stage(), result);

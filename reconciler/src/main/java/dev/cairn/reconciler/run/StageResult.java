@@ -4,9 +4,18 @@ import dev.cairn.reconciler.terraform.PlanSummary;
 
 import java.time.Instant;
 
-/** One stage's outcome in a run. {@code error} is already redacted; {@code log} is the stage log's key. */
+/**
+ * One stage's outcome in a run. {@code error} is already redacted; {@code log} is the stage log's
+ * key; {@code planKey} and {@code planSha256} name the saved plan in the blob store and its
+ * checksum when the plan was made elsewhere (CodeBuild), so that only that exact plan is applied.
+ */
 public record StageResult(String stage, StageStatus status, PlanSummary plan, String error, Instant startedAt,
-                          Instant finishedAt, String log) {
+                          Instant finishedAt, String log, String planKey, String planSha256) {
+
+    public StageResult(String stage, StageStatus status, PlanSummary plan, String error, Instant startedAt,
+                       Instant finishedAt, String log) {
+        this(stage, status, plan, error, startedAt, finishedAt, log, null, null);
+    }
 
     public static StageResult pending(String stage) {
         return new StageResult(stage, StageStatus.PENDING, null, null, null, null, null);
@@ -22,23 +31,28 @@ public record StageResult(String stage, StageStatus status, PlanSummary plan, St
                 || (next == StageStatus.PLANNING && status == StageStatus.DEFERRED);
         var start = (startedAt == null && next != StageStatus.PENDING) || restart ? Instant.now() : startedAt;
         var end = next.done() ? Instant.now() : null;
-        return new StageResult(stage, next, plan, error, start, end, log);
+        return new StageResult(stage, next, plan, error, start, end, log, planKey, planSha256);
     }
 
     public StageResult withPlan(PlanSummary summary) {
-        return new StageResult(stage, status, summary, error, startedAt, finishedAt, log);
+        return new StageResult(stage, status, summary, error, startedAt, finishedAt, log, planKey, planSha256);
     }
 
     public StageResult failed(String message) {
         return new StageResult(stage, StageStatus.FAILED, plan, message, startedAt == null ? Instant.now() : startedAt,
-                Instant.now(), log);
+                Instant.now(), log, planKey, planSha256);
     }
 
     public StageResult withLog(String key) {
-        return new StageResult(stage, status, plan, error, startedAt, finishedAt, key);
+        return new StageResult(stage, status, plan, error, startedAt, finishedAt, key, planKey, planSha256);
     }
 
     public StageResult skipped(String why) {
-        return new StageResult(stage, StageStatus.SKIPPED, plan, why, startedAt, Instant.now(), log);
+        return new StageResult(stage, StageStatus.SKIPPED, plan, why, startedAt, Instant.now(), log, planKey, planSha256);
+    }
+
+    /** The saved plan this stage's apply must use: its blob key and SHA-256. */
+    public StageResult withSavedPlan(String key, String sha256) {
+        return new StageResult(stage, status, plan, error, startedAt, finishedAt, log, key, sha256);
     }
 }

@@ -49,6 +49,11 @@ public record Workspace(Path root) {
         return noLinks(root.resolve(key).normalize());
     }
 
+    /** Who holds a lock taken from this state dir: this host's name. */
+    public String lockHolder() {
+        return LocalLockStore.hostName();
+    }
+
     public LocalRunStore runs() {
         return new LocalRunStore(root.resolve("runs"));
     }

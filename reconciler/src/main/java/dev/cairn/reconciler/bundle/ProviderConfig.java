@@ -1,4 +1,4 @@
-package dev.cairn.reconciler.run;
+package dev.cairn.reconciler.bundle;
 
 import dev.cairn.reconciler.manifest.Infrastructure;
 
