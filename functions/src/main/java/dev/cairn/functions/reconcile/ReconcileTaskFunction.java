@@ -73,8 +73,10 @@ public final class ReconcileTaskFunction implements RequestHandler<Map<String, O
                     out.put("done", next.done());
                     yield out;
                 }
-                case "render" -> throw new UnsupportedOperationException(
-                        "render: the stage renderer (manifest at the commit + stored outputs -> bundle) is not wired yet");
+                case "render" -> {
+                    tasks.render(infra, required(input, "runId"), required(input, "stage"));
+                    yield Map.of();
+                }
                 case "planned" -> Map.of("then", tasks.planned(infra, required(input, "runId"), required(input, "stage")));
                 case "approve" -> {
                     tasks.approve(infra, required(input, "runId"), required(input, "stage"), required(input, "taskToken"));

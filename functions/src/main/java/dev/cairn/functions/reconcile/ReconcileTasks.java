@@ -1,6 +1,12 @@
 package dev.cairn.functions.reconcile;
 
 import dev.cairn.reconciler.approval.ApprovalStore;
+import dev.cairn.reconciler.bundle.BundleKeys;
+import dev.cairn.reconciler.bundle.StageReport;
+import dev.cairn.reconciler.manifest.Json;
+import dev.cairn.reconciler.run.Redactor;
+import dev.cairn.reconciler.run.StageCompletion;
+import dev.cairn.reconciler.store.OutputStore;
 import dev.cairn.reconciler.notify.RunNotifier;
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.RunAction;
@@ -37,6 +43,9 @@ public final class ReconcileTasks {
     private static final int MAX_ERROR = 500;
 
     private final RunStore runs;
+    private final OutputStore outputs;
+    private final BlobStore blobs;
+    private final StageCompletion completion;
     private final LockStore locks;
     private final RunGraphs graphs;
     private final StagePlanner planner;
@@ -45,9 +54,12 @@ public final class ReconcileTasks {
     private final Duration approvalTimeout;
     private final Clock clock;
 
-    public ReconcileTasks(RunStore runs, LockStore locks, BlobStore blobs, StagePlanner planner, ApprovalStore approvals,
-                          RunNotifier notifier, Duration approvalTimeout, Clock clock) {
+    public ReconcileTasks(RunStore runs, OutputStore outputs, LockStore locks, BlobStore blobs, StagePlanner planner,
+                          ApprovalStore approvals, RunNotifier notifier, Duration approvalTimeout, Clock clock) {
         this.runs = runs;
+        this.outputs = outputs;
+        this.blobs = blobs;
+        this.completion = new StageCompletion(runs, outputs);
         this.locks = locks;
         this.graphs = new RunGraphs(blobs);
         this.planner = planner;
@@ -61,7 +73,8 @@ public final class ReconcileTasks {
     }
 
     /** One stage to start: its id and how its build runs (no plan data). */
-    public record StageStart(String name, boolean planApply, String computeType, String environmentType, String image,
+    /** @param planStep the `cairn stage` step of Plan: {@code plan}, or {@code destroy_plan} in a destroy run */
+    public record StageStart(String name, boolean planApply, String planStep, String computeType, String environmentType, String image,
                              String roleArn, long approvalTimeoutSeconds) {
     }
 
@@ -128,14 +141,28 @@ public final class ReconcileTasks {
             var compute = StageCompute.forStage(stage);
             // one build plans and applies when nothing can wait for a person: no approval, not plan-only
             boolean planApply = !policy.approval() && run.action() == RunAction.APPLY;
-            start.add(new StageStart(stage, planApply, compute.computeType(), compute.environmentType(), compute.image(),
+            var planStep = run.action() == RunAction.DESTROY ? "destroy_plan" : "plan";
+            start.add(new StageStart(stage, planApply, planStep, compute.computeType(), compute.environmentType(), compute.image(),
                     policy.roleArn(), approvalTimeout.toSeconds()));
         }
         return new Next(List.copyOf(start), next.done());
     }
 
-    /** After a plan: {@code approve}, {@code apply} or {@code record} (no changes, or a plan-only run). */
+    /** Renders the stage's bundle from the snapshot and the stored outputs into {@link BundleKeys#bundle}. */
+    public void render(String infrastructure, String runId, String stage) throws Exception {
+        var run = get(infrastructure, runId);
+        var bundle = planner.bundle(run, stage, outputs.all(infrastructure)).orElseThrow(() -> new IllegalStateException(
+                "stage `" + stage + "` has an input known only after an upstream apply; apply the upstream stages first"));
+        blobs.put(BundleKeys.bundle(infrastructure, runId, stage), bundle);
+    }
+
+    /**
+     * After a plan: records the step's report (plan summary, saved plan and its SHA-256, which
+     * {@code cairn stage apply} checks), then {@code approve}, {@code apply} or {@code record} (no
+     * changes, or a plan-only run).
+     */
     public String planned(String infrastructure, String runId, String stage) {
+        completeFromReport(infrastructure, runId, stage);
         var run = get(infrastructure, runId);
         var result = run.stage(stage);
         if (run.action() == RunAction.PLAN || result == null || result.plan() == null || !result.plan().hasChanges()) return "record";
@@ -157,6 +184,11 @@ public final class ReconcileTasks {
 
     /** The stage ended well: the step `cairn stage` ran left its status; a stage still marked running is closed here. */
     public void record(String infrastructure, String runId, String stage) {
+        if (completeFromReport(infrastructure, runId, stage)) {
+            var run = get(infrastructure, runId);
+            notifier.stageChanged(run, run.stage(stage));
+            return;
+        }
         var run = update(infrastructure, runId, r -> {
             var result = r.stage(stage);
             if (result.status().done()) return r;
@@ -219,6 +251,23 @@ public final class ReconcileTasks {
         }
         locks.release(infrastructure, runId);
         return run.status();
+    }
+
+    /** Stage completion from the report `cairn stage` left at {@link BundleKeys#result}; false when there is none. */
+    private boolean completeFromReport(String infrastructure, String runId, String stage) {
+        var stored = blobs.get(BundleKeys.result(infrastructure, runId, stage));
+        if (stored.isEmpty()) return false;
+        StageReport report;
+        try {
+            report = Json.MAPPER.readValue(stored.get(), StageReport.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the stage report at " + BundleKeys.result(infrastructure, runId, stage) + " does not parse", e);
+        }
+        if (!infrastructure.equals(report.infrastructure()) || !runId.equals(report.runId()) || !stage.equals(report.stage())) {
+            throw new IllegalStateException("the stage report at " + BundleKeys.result(infrastructure, runId, stage) + " is for another stage");
+        }
+        completion.complete(report, new Redactor());
+        return true;
     }
 
     /** {@code changes} applied in one new version. */

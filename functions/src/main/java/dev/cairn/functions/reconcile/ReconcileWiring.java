@@ -41,11 +41,11 @@ final class ReconcileWiring {
         if (table != null && !table.isBlank()) {
             var stores = AwsStores.fromEnv(env);
             var approvals = new DynamoApprovalStore(stores.dynamo(), stores.table());
-            return new ReconcileTasks(stores.runs(), stores.locks(), stores.blobs(), planner(env, stores.blobs()), approvals,
+            return new ReconcileTasks(stores.runs(), stores.outputs(), stores.locks(), stores.blobs(), planner(env, stores.blobs()), approvals,
                     RunNotifier.NONE, timeout, Clock.systemUTC());
         }
         var workspace = new Workspace(Path.of(env.getOrDefault("CAIRN_STATE_DIR", ".cairn")));
-        return new ReconcileTasks(workspace.runs(), workspace.locks(), workspace.blobs(), planner(env, workspace.blobs()), null,
+        return new ReconcileTasks(workspace.runs(), workspace.outputs(), workspace.locks(), workspace.blobs(), planner(env, workspace.blobs()), null,
                 RunNotifier.NONE, timeout, Clock.systemUTC());
     }
 

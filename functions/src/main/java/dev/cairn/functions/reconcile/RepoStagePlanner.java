@@ -2,6 +2,7 @@ package dev.cairn.functions.reconcile;
 
 import dev.cairn.functions.GitMirror;
 import dev.cairn.reconciler.graph.StageCatalog;
+import dev.cairn.reconciler.graph.Stages;
 import dev.cairn.reconciler.manifest.RepositoryLoader;
 import dev.cairn.reconciler.module.BuiltinModules;
 import dev.cairn.reconciler.module.ModuleFetcher;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -57,22 +59,9 @@ public final class RepoStagePlanner implements StagePlanner {
             try (var fetched = mirror.fetch(repoUrl, request.ref(), request.commit(), null)) {
                 blobs.put(snapshotKey(request.commit()), checkout(fetched.repository(), fetched.after(), dir));
             }
-            var loaded = new RepositoryLoader().load(dir);
-            if (!loaded.ok()) {
-                throw new IllegalArgumentException("the repository at " + request.commit() + " is invalid:\n"
-                        + loaded.diagnostics().stream().map(d -> d.format()).collect(Collectors.joining("\n")));
-            }
-            var repo = loaded.repo();
-            var infra = repo.infrastructure(request.infrastructure()).orElseThrow(() -> new IllegalArgumentException(
-                    "no infrastructure named `" + request.infrastructure() + "` at " + request.commit()
-                            + " (there are: " + String.join(", ", repo.infrastructures().keySet()) + ")"));
-            var fetcher = new ModuleFetcher(scratch.resolve("modules-git"), BuiltinModules.discover());
-            var built = new StageCatalog(fetcher, new TemplateEngine()).build(repo, infra);
-            if (!built.diagnostics().isEmpty()) {
-                throw new IllegalArgumentException("the stages of `" + request.infrastructure() + "` at " + request.commit() + " are invalid:\n"
-                        + built.diagnostics().stream().map(d -> d.format()).collect(Collectors.joining("\n")));
-            }
-            var spec = infra.spec();
+            var built = stages(dir, request.infrastructure(), request.commit());
+            var repo = built.repo();
+            var spec = built.stages().infrastructure().spec();
             boolean approval = !spec.policy().autoApply();
             var roleArn = spec.provider() == null || spec.provider().roleArn() == null ? "" : spec.provider().roleArn();
             var policies = new LinkedHashMap<String, StagePolicy>();
@@ -82,6 +71,77 @@ public final class RepoStagePlanner implements StagePlanner {
             return new Planned(built.stages().graph(), parallelism, policies);
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    @Override
+    public java.util.Optional<byte[]> bundle(dev.cairn.reconciler.run.Run run, String stage,
+                                             java.util.Map<String, dev.cairn.reconciler.store.StageOutputs> upstream) throws Exception {
+        return withSnapshot(run.infrastructure(), run.revision(), loaded -> new dev.cairn.reconciler.bundle.StageRenderer(catalog(), fetcher(),
+                new TemplateEngine(), dev.cairn.reconciler.bundle.StageRenderer.LocalState.IN_WORK_DIR)
+                .renderBundle(loaded.stages(), stage, dev.cairn.reconciler.bundle.StageRenderer.Upstream.of(upstream), run.id(),
+                        run.action().name(), run.revision())
+                .map(dev.cairn.reconciler.bundle.StageBundle::toZip));
+    }
+
+    /** The loaded repo and the infrastructure's stages, from a checkout. */
+    record Loaded(dev.cairn.reconciler.manifest.InfrastructureRepo repo, Stages stages) {
+    }
+
+    Loaded stages(Path dir, String infrastructure, String commit) {
+        var loaded = new RepositoryLoader().load(dir);
+        if (!loaded.ok()) {
+            throw new IllegalArgumentException("the repository at " + commit + " is invalid:\n"
+                    + loaded.diagnostics().stream().map(d -> d.format()).collect(Collectors.joining("\n")));
+        }
+        var repo = loaded.repo();
+        var infra = repo.infrastructure(infrastructure).orElseThrow(() -> new IllegalArgumentException(
+                "no infrastructure named `" + infrastructure + "` at " + commit
+                        + " (there are: " + String.join(", ", repo.infrastructures().keySet()) + ")"));
+        var built = catalog().build(repo, infra);
+        if (!built.diagnostics().isEmpty()) {
+            throw new IllegalArgumentException("the stages of `" + infrastructure + "` at " + commit + " are invalid:\n"
+                    + built.diagnostics().stream().map(d -> d.format()).collect(Collectors.joining("\n")));
+        }
+        return new Loaded(repo, built.stages());
+    }
+
+    ModuleFetcher fetcher() {
+        return new ModuleFetcher(scratch.resolve("modules-git"), BuiltinModules.discover());
+    }
+
+    StageCatalog catalog() {
+        return new StageCatalog(fetcher(), new TemplateEngine());
+    }
+
+    /**
+     * Runs {@code work} on the stages of {@code infrastructure} read from the stored snapshot of
+     * {@code commit} (what Prepare saw), extracted into a scratch folder removed afterwards.
+     */
+    <T> T withSnapshot(String infrastructure, String commit, java.util.function.Function<Loaded, T> work) throws IOException {
+        var zip = blobs.get(snapshotKey(commit)).orElseThrow(() -> new IllegalStateException(
+                "no snapshot of " + commit + " at " + snapshotKey(commit) + " (Prepare stores it)"));
+        Files.createDirectories(scratch);
+        var dir = Files.createTempDirectory(scratch, "snapshot-");
+        try {
+            extract(zip, dir);
+            return work.apply(stages(dir, infrastructure, commit));
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void extract(byte[] zip, Path dir) throws IOException {
+        try (var in = new ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (entry.isDirectory()) continue;
+                var target = dir.resolve(entry.getName()).normalize();
+                if (!target.startsWith(dir) || entry.getName().contains("\\")) {
+                    throw new IOException("refused snapshot entry outside the folder: " + entry.getName());
+                }
+                Files.createDirectories(target.getParent());
+                Files.write(target, in.readAllBytes());
+            }
         }
     }
 

@@ -1,6 +1,15 @@
 package dev.cairn.functions.reconcile;
 
 import dev.cairn.functions.GitMirror;
+import dev.cairn.reconciler.bundle.BundleKeys;
+import dev.cairn.reconciler.bundle.StageBundle;
+import dev.cairn.reconciler.bundle.StageRenderer;
+import dev.cairn.reconciler.bundle.StageReport;
+import dev.cairn.reconciler.manifest.Json;
+import dev.cairn.reconciler.notify.RunNotifier;
+import dev.cairn.reconciler.run.StageStatus;
+import dev.cairn.reconciler.store.StageOutputs;
+import dev.cairn.reconciler.terraform.PlanSummary;
 import dev.cairn.reconciler.run.RunAction;
 import dev.cairn.reconciler.run.Workspace;
 import org.eclipse.jgit.api.Git;
@@ -11,7 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipInputStream;
 
@@ -45,6 +58,36 @@ class ReconcileRepoPlannerTest {
             git.push().setRemote(bare.toUri().toString()).setRefSpecs(new RefSpec("refs/heads/main:refs/heads/main")).call();
             return commit.getName();
         }
+    }
+
+    @Test
+    void renderStoresTheStageBundleFromTheSnapshotAndRecordCompletesTheStageFromItsReport() throws Exception {
+        var bare = tmp.resolve("origin.git");
+        var commit = pushQuickstart(bare);
+        var workspace = new Workspace(tmp.resolve("state"));
+        var planner = new RepoStagePlanner(new GitMirror(tmp.resolve("git-cache"), Optional::empty, "x-access-token"),
+                bare.toUri().toString(), tmp.resolve("scratch"), workspace.blobs());
+        var function = new ReconcileTaskFunction(new ReconcileTasks(workspace.runs(), workspace.outputs(), workspace.locks(),
+                workspace.blobs(), planner, null, RunNotifier.NONE, Duration.ofHours(24), Clock.systemUTC()));
+        var runId = (String) ReconcileTaskScenarios.call(function, "prepare", "action", "APPLY", "commit", commit,
+                "ref", "refs/heads/main", "executionArn", ReconcileTaskScenarios.EXECUTION).get("runId");
+        assertThat(ReconcileTaskScenarios.started(ReconcileTaskScenarios.call(function, "next", "runId", runId))).containsExactly("backend");
+
+        ReconcileTaskScenarios.call(function, "render", "runId", runId, "stage", "backend");
+        var bundle = StageBundle.fromZip(workspace.blobs().get(BundleKeys.bundle("dev", runId, "backend")).orElseThrow());
+        assertThat(bundle.manifest().runId()).isEqualTo(runId);
+        assertThat(bundle.manifest().revision()).isEqualTo(commit);
+        assertThat(bundle.files()).containsKey(StageRenderer.TFVARS);
+
+        // what `cairn stage planApply` leaves: the report of its apply step
+        var report = new StageReport("dev", runId, "backend", "apply", StageStatus.APPLIED, new PlanSummary(1, 0, 0, List.of(), List.of()),
+                null, null, Map.of("state_bucket", new StageOutputs.Output("acme-dev-state", false)), BundleKeys.log("dev", runId, "backend"), null);
+        workspace.blobs().put(BundleKeys.result("dev", runId, "backend"), Json.MAPPER.writeValueAsBytes(report));
+        ReconcileTaskScenarios.call(function, "record", "runId", runId, "stage", "backend");
+        assertThat(workspace.runs().get("dev", runId).orElseThrow().stage("backend").status()).isEqualTo(StageStatus.APPLIED);
+        assertThat(workspace.outputs().get("dev", "backend").orElseThrow().values()).containsKey("state_bucket");
+        // the next wave is rendered from that output
+        assertThat(ReconcileTaskScenarios.started(ReconcileTaskScenarios.call(function, "next", "runId", runId))).contains("network");
     }
 
     @Test

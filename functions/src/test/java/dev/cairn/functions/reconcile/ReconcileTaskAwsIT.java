@@ -49,7 +49,7 @@ class ReconcileTaskAwsIT {
 
     @Test
     void aFailedMiddleStageOnTheDeployedStoresSkipsItsDependentsAndReleasesTheLock() {
-        var function = new ReconcileTaskFunction(new ReconcileTasks(stores.runs(), stores.locks(), stores.blobs(),
+        var function = new ReconcileTaskFunction(new ReconcileTasks(stores.runs(), stores.outputs(), stores.locks(), stores.blobs(),
                 request -> ReconcileTaskScenarios.diamond(false), null, RunNotifier.NONE, Duration.ofHours(24),
                 Clock.systemUTC()));
         ReconcileTaskScenarios.failedMiddleStage(function, stores.runs(), stores.locks());
@@ -60,7 +60,7 @@ class ReconcileTaskAwsIT {
     @Test
     void approveStoresAPendingApprovalWithTheTaskTokenForTheSlackApp() {
         var approvals = new DynamoApprovalStore(stores.dynamo(), stores.table());
-        var function = new ReconcileTaskFunction(new ReconcileTasks(stores.runs(), stores.locks(), stores.blobs(),
+        var function = new ReconcileTaskFunction(new ReconcileTasks(stores.runs(), stores.outputs(), stores.locks(), stores.blobs(),
                 request -> ReconcileTaskScenarios.diamond(true), approvals, RunNotifier.NONE, Duration.ofHours(24), Clock.systemUTC()));
         var execution = ReconcileTaskScenarios.EXECUTION + "-approve";
         var runId = (String) ReconcileTaskScenarios.call(function, "prepare", "infrastructure", "prod", "action", "APPLY",

@@ -34,7 +34,7 @@ class ReconcileTaskFunctionTest {
     }
 
     private ReconcileTaskFunction function(StagePlanner.Planned planned) {
-        return new ReconcileTaskFunction(new ReconcileTasks(workspace.runs(), workspace.locks(), workspace.blobs(),
+        return new ReconcileTaskFunction(new ReconcileTasks(workspace.runs(), workspace.outputs(), workspace.locks(), workspace.blobs(),
                 request -> planned, null, RunNotifier.NONE, Duration.ofHours(24), Clock.systemUTC()));
     }
 

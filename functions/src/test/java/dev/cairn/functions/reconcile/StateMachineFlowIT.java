@@ -199,6 +199,7 @@ class StateMachineFlowIT {
         var stage = JSON.createObjectNode();
         stage.put("name", name);
         stage.put("planApply", planApply);
+        stage.put("planStep", "plan");
         stage.put("computeType", "BUILD_LAMBDA_2GB");
         stage.put("environmentType", "LINUX_LAMBDA_CONTAINER");
         stage.put("image", "aws/codebuild/amazonlinux-x86_64-lambda-standard:corretto21");
