@@ -166,7 +166,7 @@ class CliIT {
         var secret = Json.MAPPER.readTree(resultFile.toFile()).at("/outputs/keycloak_admin_password/value").asText();
         assertThat(secret).startsWith("kc-");
         assertThat(outputs.out()).doesNotContain(secret);
-        assertThat(Files.getPosixFilePermissions(resultFile)).hasSize(2);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(resultFile))).isEqualTo("rw-------");
     }
 
     @Test
