@@ -166,7 +166,7 @@ class CliIT {
         var secret = Json.MAPPER.readTree(resultFile.toFile()).at("/outputs/keycloak_admin_password/value").asText();
         assertThat(secret).startsWith("kc-");
         assertThat(outputs.out()).doesNotContain(secret);
-        assertThat(Files.getPosixFilePermissions(resultFile)).hasSize(2);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(resultFile))).isEqualTo("rw-------");
     }
 
     @Test
@@ -208,7 +208,7 @@ class CliIT {
     }
 
     @Test
-    void aLockedInfrastructureIsRefusedWithAHintAndUnlockReleasesIt() throws Exception {
+    void aLockedInfrastructureIsRefusedWithAHintAndUnlockRefusesALiveHolderUnlessForced() throws Exception {
         var repo = quickstart();
         var lock = repo.resolve(".cairn/locks/dev.lock");
         Files.createDirectories(lock.getParent());
@@ -220,8 +220,16 @@ class CliIT {
         assertThat(apply.exit()).isEqualTo(1);
         assertThat(apply.err()).contains("is locked by run 20261122T000000Z-abcdef").contains("cairn unlock");
 
+        // the holder (this test's own process) is alive: unlock refuses and names it
         var unlock = cairn("unlock", repo.toString(), "--infra", "dev");
-        assertThat(unlock.out()).contains("Removed the lock of `dev`");
+        assertThat(unlock.exit()).isEqualTo(1);
+        assertThat(unlock.err()).contains("run 20261122T000000Z-abcdef").contains("pid " + ProcessHandle.current().pid())
+                .contains("--force");
+        assertThat(lock).exists();
+
+        var forced = cairn("unlock", repo.toString(), "--infra", "dev", "--force");
+        assertThat(forced.exit()).isZero();
+        assertThat(forced.out()).contains("Removed the lock of `dev`");
         assertThat(lock).doesNotExist();
     }
 

@@ -88,19 +88,23 @@ class StageCatalogTest {
 
     @Test
     void kubernetesIsWiredToTheNetworkOutputs() {
-        var wiring = dev.get("kubernetes").wiring();
+        // what the wiring delivers once rendered (docs/stage-contract.md), not how it is spelled
+        @SuppressWarnings("unchecked") var wired = (Map<String, Object>) new TemplateEngine().render(dev.get("kubernetes").wiring(),
+                StageCatalog.scope(dev.infrastructure(), appliedOutputs()));
 
-        assertThat(wiring).containsEntry("vpc_id", "{{ outputs.network.vpc_id }}")
-                .containsEntry("subnet_ids", "{{ outputs.network.private_subnet_ids }}");
+        assertThat(wired).containsEntry("vpc_id", "vpc-1")
+                .containsEntry("subnet_ids", List.of("subnet-p1", "subnet-p2"));
     }
 
     @Test
     void addonsIsWiredToKubernetesDomainAndBackendOutputs() {
-        var wiring = dev.get("addons").wiring();
+        @SuppressWarnings("unchecked") var wired = (Map<String, Object>) new TemplateEngine().render(dev.get("addons").wiring(),
+                StageCatalog.scope(dev.infrastructure(), appliedOutputs()));
 
-        assertThat(wiring).containsEntry("cluster_name", "{{ outputs.kubernetes.cluster_name }}")
-                .containsEntry("zone_id", "{{ outputs.domain.zone_id }}")
-                .containsEntry("kms_key_arn", "{{ outputs.backend.kms_key_arn }}")
+        assertThat(wired).containsEntry("cluster_name", "acme-dev")
+                .containsEntry("zone_id", "Z123")
+                .containsEntry("kms_key_arn", "arn:aws:kms:k")
+                .containsEntry("oidc_provider_arn", "arn:aws:iam::1:oidc-provider/x")
                 .containsKey("argocd_applications");
     }
 

@@ -164,7 +164,8 @@ class TemplateEngineTest {
 
         assertThat(e.rule()).isEqualTo("unknown-reference");
         assertThat(e.getMessage()).contains("vars.nope").contains("variable `nope` is not defined");
-        assertThat(e.hint()).isNotBlank();
+        // nothing is close to `nope`: the hint lists the variables that do exist
+        assertThat(e.hint()).startsWith("known here: ").contains("count", "ratio", "zones", "db");
     }
 
     @Test
@@ -173,7 +174,7 @@ class TemplateEngineTest {
 
         assertThat(e.rule()).isEqualTo("unknown-reference");
         assertThat(e.getMessage()).contains("vars.nope").contains("variable `nope` is not defined");
-        assertThat(e.hint()).isNotBlank();
+        assertThat(e.hint()).startsWith("known here: ").contains("count", "ratio", "zones", "db");
     }
 
     @Test
@@ -217,24 +218,33 @@ class TemplateEngineTest {
 
         assertThat(e.rule()).isEqualTo("unknown-reference");
         assertThat(e.getMessage()).contains("spec.nothing");
-        assertThat(e.hint()).isNotBlank();
+        assertThat(e.hint()).as("names what spec has").contains("domain");
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "{{ vars.zones[5] }}",
-            "zones: {{ vars.zones[5] }}",
-            "{{ vars.x.y }}",
-            "{{ infra.labels.tier.deeper }}",
-            "{{ spec.domain.domainName.length }}",
-            "{{ outputs.network.vpc_id.part }}"})
-    void everyUnknownReferenceNamesThePathAndHasAHint(String template) {
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "{{ vars.zones[5] }}|5",
+            "zones: {{ vars.zones[5] }}|index",
+            "{{ vars.x.y }}|y",
+            "{{ infra.labels.tier.deeper }}|deeper",
+            "{{ spec.domain.domainName.length }}|length"})
+    void everyUnknownReferenceNamesThePathAndHasAHint(String template, String hintNames) {
         var e = catchThrowableOfType(TemplateException.class, () -> engine.render(template, scope()));
 
         assertThat(e).as(template).isNotNull();
         assertThat(e.rule()).isEqualTo("unknown-reference");
         assertThat(e.getMessage()).doesNotStartWith("{{ 5 }}").contains("does not exist");
-        assertThat(e.hint()).as("hint for %s", template).isNotBlank();
+        assertThat(e.hint()).as("hint for %s", template).contains(hintNames).contains("check");
+    }
+
+    @Test
+    void anAttributeOfAnOutputValueNamesTheFullPath() {
+        // its hint today is the one for a missing output ("declare the output in the module"), which
+        // misleads here: vpc_id exists; only the message is asserted until the hint is fixed
+        var e = catchThrowableOfType(TemplateException.class, () -> engine.render("{{ outputs.network.vpc_id.part }}", scope()));
+
+        assertThat(e.rule()).isEqualTo("unknown-reference");
+        assertThat(e.getMessage()).contains("outputs.network.vpc_id.part").contains("does not exist");
     }
 
     @Test
@@ -252,7 +262,7 @@ class TemplateEngineTest {
 
         assertThat(e.rule()).isEqualTo("template-syntax");
         assertThat(e.getMessage()).startsWith("template does not parse");
-        assertThat(e.hint()).isNotBlank();
+        assertThat(e.hint()).as("points at the delimiters").contains("{{ ... }}");
     }
 
     // ---- unknown values and reference tracking

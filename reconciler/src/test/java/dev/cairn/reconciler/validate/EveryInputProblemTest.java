@@ -32,9 +32,19 @@ class EveryInputProblemTest {
 
         assertThat(report.diagnostics()).extracting(Diagnostic::rule)
                 .containsExactly("unknown-reference", "unknown-input", "unknown-reference");
-        assertThat(report.diagnostics()).extracting(d -> d.location().line()).containsExactly(45, 46, 47);
+        // the lines where the edited example has each bad input (found in the file, not hard-coded)
+        var lines = Files.readAllLines(dev);
+        assertThat(report.diagnostics()).extracting(d -> d.location().line()).containsExactly(
+                lineOf(lines, "vars.orgg"), lineOf(lines, "nope: 1"), lineOf(lines, "outputs.network.vpcid"));
         assertThat(report.diagnostics()).extracting(Diagnostic::hint)
                 .containsExactly("did you mean `vars.org`?", "declared variables: name, settings, subnet_ids, vpc_id",
                         "did you mean `outputs.network.vpc_id`?");
+    }
+
+    /** The 1-based number of the only line that contains {@code text}. */
+    private static int lineOf(java.util.List<String> lines, String text) {
+        var found = java.util.stream.IntStream.range(0, lines.size()).filter(i -> lines.get(i).contains(text)).boxed().toList();
+        assertThat(found).as("lines with %s", text).hasSize(1);
+        return found.getFirst() + 1;
     }
 }

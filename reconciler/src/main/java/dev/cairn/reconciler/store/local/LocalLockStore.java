@@ -95,7 +95,13 @@ public final class LocalLockStore implements LockStore {
         return LocalPaths.child(dir, infrastructure + ".lock").resolveSibling("." + infrastructure + ".guard");
     }
 
-    private static boolean isStale(LockOwner owner) {
+    /**
+     * Whether {@code owner}'s run is known to be gone, so that its lock may be taken over (and
+     * {@code cairn unlock} removes it without {@code --force}): its lease ran out, or, with no lease,
+     * it was held by a process of this host that no longer exists. A holder on another host without a
+     * lease is never stale: its process cannot be seen from here.
+     */
+    public static boolean isStale(LockOwner owner) {
         if (owner.leaseUntil() != null) return owner.leaseExpired(Instant.now());
         return owner.holder().equals(hostName()) && owner.pid() > 0 && ProcessHandle.of(owner.pid()).isEmpty();
     }
