@@ -5,6 +5,7 @@ import dev.cairn.reconciler.run.Reconciler;
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.RunAction;
 import dev.cairn.reconciler.run.RunStatus;
+import dev.cairn.reconciler.run.StageStatus;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
@@ -33,11 +34,15 @@ abstract class RunCommand extends RepoCommand {
         var terminal = terminal();
         var view = common.json() ? null : new ProgressView(out(), terminal);
         var printer = new RunPrinter(common.json() ? err() : out(), terminal);
-        Confirmation confirmation = autoApprove() ? Confirmation.AUTO : planned -> {
-            printer.printPlan(planned);
+        Confirmation confirmation = autoApprove() ? Confirmation.AUTO : (planned, stages) -> {
+            // a later question: something was confirmed or applied before these plans were made
+            boolean later = planned.stages().values().stream().anyMatch(r -> r.confirmation() != null
+                    || r.status() == StageStatus.APPLIED || r.status() == StageStatus.DESTROYED);
+            printer.printPlan(planned, stages);
+            var what = later ? " (planned after their upstream stages applied: " + String.join(", ", stages) + ")" : "";
             boolean yes = ask(action() == RunAction.DESTROY
-                    ? "Destroy everything above in `" + infra + "`? There is no undo. Only 'yes' will be accepted: "
-                    : "Apply these changes to `" + infra + "`? Only 'yes' will be accepted: ");
+                    ? "Destroy everything above in `" + infra + "`" + what + "? There is no undo. Only 'yes' will be accepted: "
+                    : "Apply these changes to `" + infra + "`" + what + "? Only 'yes' will be accepted: ");
             if (yes && view != null) view.resume();
             return yes;
         };
@@ -74,12 +79,16 @@ abstract class RunCommand extends RepoCommand {
         }
     }
 
+    /** Standard input, read one answer a line; one reader for the whole run, so that no answer is read ahead and lost. */
+    private BufferedReader stdin;
+
     private boolean ask(String question) {
         var prompt = common.json() ? err() : out();
         prompt.print(question);
         prompt.flush();
         try {
-            var line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (stdin == null) stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            var line = stdin.readLine();
             if (line == null) {
                 prompt.println();
                 prompt.println("No answer on standard input; pass --yes to run without asking.");

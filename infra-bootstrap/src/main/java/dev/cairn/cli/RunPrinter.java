@@ -21,7 +21,17 @@ final class RunPrinter {
         this.terminal = terminal;
     }
 
+    /** Every stage's plan (what {@code cairn plan} prints). */
     void printPlan(Run run) {
+        printPlan(run, null);
+    }
+
+    /**
+     * The plans of {@code asked} (null: of every stage), wave by wave: each resource address and
+     * action, and the outputs that change; then the stages still deferred, which are shown and
+     * asked about once their upstream stages have applied.
+     */
+    void printPlan(Run run, java.util.Collection<String> asked) {
         out.println();
         int add = 0, change = 0, destroy = 0, deferred = 0;
         for (var wave : run.waves()) {
@@ -29,9 +39,11 @@ final class RunPrinter {
                 var stage = run.stage(name);
                 if (stage.status() == StageStatus.DEFERRED) {
                     deferred++;
-                    out.println(terminal.bold(name) + terminal.dim(": planned and applied after its upstream stages (inputs known after apply)"));
+                    out.println(terminal.bold(name) + terminal.dim(": planned after its upstream stages apply (inputs known after apply)"
+                            + (asked == null ? "" : "; shown and asked before it is applied")));
                     continue;
                 }
+                if (asked != null && !asked.contains(name)) continue;
                 var plan = stage.plan();
                 if (plan == null || !plan.hasChanges()) continue;
                 add += plan.add();
@@ -82,7 +94,7 @@ final class RunPrinter {
             out.println(terminal.green(verb + " complete") + ": " + run.stages().size() + " stages (" + parts + ")" + took + "."
                     + (nothing && run.action() != RunAction.DESTROY ? " No changes. Infrastructure is up to date." : ""));
         } else if (run.status() == RunStatus.CANCELLED) {
-            out.println(terminal.yellow(verb + " cancelled") + ": " + run.error() + ".");
+            printStopped(run, verb, counts, took);
         } else {
             var failed = counts.getOrDefault(StageStatus.FAILED, 0);
             var skipped = counts.getOrDefault(StageStatus.SKIPPED, 0);
@@ -93,6 +105,23 @@ final class RunPrinter {
             }
         }
         out.flush();
+    }
+
+    /** A run stopped at a confirmation: what applied, which stages wait, and how to continue. */
+    private void printStopped(Run run, String verb, EnumMap<StageStatus, Integer> counts, String took) {
+        var waiting = run.stages().values().stream()
+                .filter(s -> s.confirmation() == dev.cairn.reconciler.run.StageConfirmation.NOT_CONFIRMED).map(s -> s.stage()).toList();
+        int done = counts.getOrDefault(StageStatus.APPLIED, 0) + counts.getOrDefault(StageStatus.DESTROYED, 0);
+        if (done == 0) {
+            out.println(terminal.yellow(verb + " cancelled") + ": not confirmed; nothing was " + (run.action() == RunAction.DESTROY ? "destroyed" : "applied") + ".");
+        } else {
+            out.println(terminal.yellow(verb + " stopped") + ": not confirmed; " + done + " stage" + (done == 1 ? "" : "s") + " "
+                    + (run.action() == RunAction.DESTROY ? "destroyed" : "applied") + took + ", and kept.");
+        }
+        if (!waiting.isEmpty()) {
+            out.println("Waiting for confirmation: " + String.join(", ", waiting) + ".");
+            out.println(terminal.dim("Run the same command again to continue: it plans the waiting stages, shows their plans and asks."));
+        }
     }
 
     private static void append(StringBuilder sb, EnumMap<StageStatus, Integer> counts, StageStatus status, String label) {

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.reconciler.manifest.RepositoryLoader;
 import dev.cairn.reconciler.run.Run;
+import dev.cairn.reconciler.run.StageConfirmation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,7 +50,7 @@ final class StatusCommand extends RepoCommand {
             var status = switch (run.status()) {
                 case SUCCEEDED -> t.green("succeeded");
                 case FAILED -> t.red("failed");
-                case CANCELLED -> t.yellow("cancelled");
+                case CANCELLED -> t.yellow("not confirmed");
                 case RUNNING -> t.yellow("running");
             };
             out().println(t.bold(name) + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.id() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()
@@ -57,10 +58,15 @@ final class StatusCommand extends RepoCommand {
                     + (run.revision().endsWith("-dirty") ? "-dirty" : ""))));
             var view = new ProgressView(out(), t);
             for (var stage : run.stages().values()) {
-                out().println("    " + view.line(stage));
+                var confirmation = stage.confirmation() == null ? "" : "  " + (stage.confirmation() == StageConfirmation.NOT_CONFIRMED
+                        ? t.yellow(stage.confirmation().label()) : t.dim(stage.confirmation().label()));
+                out().println("    " + view.line(stage) + confirmation);
                 if (stage.error() != null && stage.status() == dev.cairn.reconciler.run.StageStatus.FAILED) {
                     out().println("      " + t.red(stage.error().lines().findFirst().orElse("")));
                 }
+            }
+            if (run.status() == dev.cairn.reconciler.run.RunStatus.CANCELLED) {
+                out().println("    " + t.dim("stopped at a confirmation; run the same command again to continue"));
             }
             if (row.get("lock") != null) out().println("    " + t.yellow("locked by run " + ((dev.cairn.reconciler.store.LockStore.LockOwner) row.get("lock")).runId()));
         }

@@ -103,7 +103,8 @@ class CliIT {
     @Test
     void applyWithYesOnStdinAppliesAndJsonOutputIsTheRunRecord() throws Exception {
         var repo = quickstart();
-        System.setIn(new ByteArrayInputStream("yes\n".getBytes(StandardCharsets.UTF_8)));
+        // one answer per question: the first waves, then wave 3 and wave 4 once their plans are made
+        System.setIn(new ByteArrayInputStream("yes\nyes\nyes\n".getBytes(StandardCharsets.UTF_8)));
 
         var apply = cairn("apply", repo.toString(), "--infra", "dev", "-o", "json");
 
@@ -111,6 +112,8 @@ class CliIT {
         var run = Json.MAPPER.readTree(apply.out());
         assertThat(run.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(run.at("/stages/addons/status").asText()).isEqualTo("APPLIED");
+        assertThat(run.at("/stages/network/confirmation").asText()).isEqualTo("CONFIRMED");
+        assertThat(run.at("/stages/addons/confirmation").asText()).isEqualTo("CONFIRMED_LATER");
         assertThat(run.path("waves").size()).isEqualTo(4);
     }
 

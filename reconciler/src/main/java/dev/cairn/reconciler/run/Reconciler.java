@@ -32,7 +32,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -255,16 +258,121 @@ public final class Reconciler {
                     finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
                     return;
                 }
-                options.listener().planned(run);
-                if (!options.confirmation().confirm(run)) {
-                    finish(RunStatus.CANCELLED, "not confirmed; nothing was " + (destroy ? "destroyed" : "applied"));
-                    return;
+                var first = withStatus(StageStatus.PLANNED);
+                if (!first.isEmpty()) {
+                    if (!confirm(first, StageConfirmation.CONFIRMED)) {
+                        finish(RunStatus.CANCELLED, "not confirmed; nothing was " + (destroy ? "destroyed" : "applied"));
+                        return;
+                    }
                 }
-                executor.run(stages.graph(), destroy, this::settle, this::skip);
+                executor.run(stages.graph(), destroy, this::settleConfirmed, this::skip, this::confirmLater);
+                finishConfirmed();
             } else {
                 executor.run(stages.graph(), destroy, stage -> converge(stage, destroy), this::skip);
+                finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
             }
-            finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
+        }
+
+        /**
+         * Shows {@code asked} and asks. Confirmed: each is marked {@code as}. Not: every stage
+         * still to apply is marked not confirmed.
+         */
+        private boolean confirm(List<String> asked, StageConfirmation as) {
+            options.listener().planned(run);
+            if (options.confirmation().confirm(run, List.copyOf(asked))) {
+                asked.forEach(s -> update(result(s).withConfirmation(as)));
+                return true;
+            }
+            run.stages().forEach((stage, r) -> {
+                if (waiting(r)) update(r.withConfirmation(StageConfirmation.NOT_CONFIRMED));
+            });
+            return false;
+        }
+
+        /**
+         * Nothing runs and {@code held} stages have plans nobody saw: asks about those of the first
+         * wave among them (so a run asks at most once per wave) and returns them when confirmed.
+         */
+        private Set<String> confirmLater(Set<String> held) {
+            var order = waveOrder();
+            int wave = held.stream().mapToInt(order::get).min().orElseThrow();
+            var asked = new ArrayList<String>();
+            for (var stage : stages.graph().topologicalOrder()) {
+                if (held.contains(stage) && order.get(stage) == wave) asked.add(stage);
+            }
+            return confirm(asked, StageConfirmation.CONFIRMED_LATER) ? Set.copyOf(asked) : Set.of();
+        }
+
+        /** Each stage's wave in the order the run goes (reversed for destroy). */
+        private Map<String, Integer> waveOrder() {
+            var waves = new ArrayList<>(run.waves());
+            if (action == RunAction.DESTROY) java.util.Collections.reverse(waves);
+            var order = new java.util.HashMap<String, Integer>();
+            for (int w = 0; w < waves.size(); w++) {
+                for (var stage : waves.get(w)) order.put(stage, w);
+            }
+            return order;
+        }
+
+        /** A stage the run has not applied yet and still means to: planned, deferred or not reached. */
+        private static boolean waiting(StageResult r) {
+            return r.status() == StageStatus.PLANNED || r.status() == StageStatus.DEFERRED || r.status() == StageStatus.PENDING
+                    || r.status() == StageStatus.PLANNING;
+        }
+
+        private List<String> withStatus(StageStatus status) {
+            var out = new ArrayList<String>();
+            for (var stage : stages.graph().topologicalOrder()) {
+                if (result(stage).status() == status) out.add(stage);
+            }
+            return out;
+        }
+
+        /** The end of a confirmed run: failed, stopped at a confirmation (naming what waits), or done. */
+        private void finishConfirmed() {
+            if (anyFailed()) {
+                finish(RunStatus.FAILED, null);
+                return;
+            }
+            var waiting = new ArrayList<String>();
+            run.stages().forEach((stage, r) -> {
+                if (waiting(r)) waiting.add(stage);
+            });
+            if (waiting.isEmpty()) {
+                finish(RunStatus.SUCCEEDED, null);
+                return;
+            }
+            waiting.forEach(s -> {
+                if (result(s).confirmation() != StageConfirmation.NOT_CONFIRMED) update(result(s).withConfirmation(StageConfirmation.NOT_CONFIRMED));
+            });
+            finish(RunStatus.CANCELLED, "not confirmed: " + String.join(", ", waiting) + " wait" + (waiting.size() == 1 ? "s" : "")
+                    + "; run the same command again to continue");
+        }
+
+        /**
+         * {@link #settle} for a run that asks: a plan made now (a deferred stage's, after its
+         * upstream applied) has not been seen, so a stage whose plan has changes and no
+         * confirmation is held until it is confirmed.
+         */
+        DagExecutor.Step settleConfirmed(String stage) {
+            try {
+                if (result(stage).status() == StageStatus.DEFERRED) {
+                    if (!plan(stage, action == RunAction.DESTROY)) return DagExecutor.Step.FAILED;
+                    if (result(stage).status() == StageStatus.DEFERRED) {
+                        fail(stage, new StageFailedException("inputs still unknown after every upstream stage applied"));
+                        return DagExecutor.Step.FAILED;
+                    }
+                }
+                var r = result(stage);
+                if (r.status() == StageStatus.PLANNED && r.confirmation() != StageConfirmation.CONFIRMED
+                        && r.confirmation() != StageConfirmation.CONFIRMED_LATER) {
+                    return DagExecutor.Step.HELD;
+                }
+                return settle(stage) ? DagExecutor.Step.SUCCEEDED : DagExecutor.Step.FAILED;
+            } catch (RuntimeException e) {
+                fail(stage, e);
+                return DagExecutor.Step.FAILED;
+            }
         }
 
         /** Plans one stage; DEFERRED when an input depends on an upstream value known only after apply. */
@@ -321,10 +429,11 @@ public final class Reconciler {
                 var summary = applied.summary();
                 if (destroy) {
                     forget(stage);
-                    update(result(stage).withPlan(summary).with(StageStatus.DESTROYED));
+                    update(result(stage).withPlan(summary).with(StageStatus.DESTROYED).withConfirmation(StageConfirmation.AUTO));
                 } else {
                     store(stage, applied.outputs());
-                    update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.APPLIED : StageStatus.NO_CHANGES));
+                    update(summary.hasChanges() ? result(stage).withPlan(summary).with(StageStatus.APPLIED).withConfirmation(StageConfirmation.AUTO)
+                            : result(stage).withPlan(summary).with(StageStatus.NO_CHANGES));
                 }
                 return true;
             } catch (RuntimeException e) {

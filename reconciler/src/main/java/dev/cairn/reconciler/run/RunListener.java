@@ -11,7 +11,7 @@ public interface RunListener {
     default void stageChanged(Run run, StageResult stage) {
     }
 
-    /** Between planning and applying, when the run waits for a confirmation. */
+    /** Before each confirmation is asked (the first, and each later one for plans made after an upstream applied). */
     default void planned(Run run) {
     }
 

@@ -7,14 +7,20 @@ import java.time.Instant;
 /**
  * One stage's outcome in a run. {@code error} is already redacted; {@code log} is the stage log's
  * key; {@code planKey} and {@code planSha256} name the saved plan in the blob store and its
- * checksum when the plan was made elsewhere (CodeBuild), so that only that exact plan is applied.
+ * checksum when the plan was made elsewhere (CodeBuild), so that only that exact plan is applied;
+ * {@code confirmation} says whether a person saw and confirmed the plan (null: nothing to confirm).
  */
 public record StageResult(String stage, StageStatus status, PlanSummary plan, String error, Instant startedAt,
-                          Instant finishedAt, String log, String planKey, String planSha256) {
+                          Instant finishedAt, String log, String planKey, String planSha256, StageConfirmation confirmation) {
 
     public StageResult(String stage, StageStatus status, PlanSummary plan, String error, Instant startedAt,
                        Instant finishedAt, String log) {
         this(stage, status, plan, error, startedAt, finishedAt, log, null, null);
+    }
+
+    public StageResult(String stage, StageStatus status, PlanSummary plan, String error, Instant startedAt,
+                       Instant finishedAt, String log, String planKey, String planSha256) {
+        this(stage, status, plan, error, startedAt, finishedAt, log, planKey, planSha256, null);
     }
 
     public static StageResult pending(String stage) {
@@ -31,28 +37,33 @@ public record StageResult(String stage, StageStatus status, PlanSummary plan, St
                 || (next == StageStatus.PLANNING && status == StageStatus.DEFERRED);
         var start = (startedAt == null && next != StageStatus.PENDING) || restart ? Instant.now() : startedAt;
         var end = next.done() ? Instant.now() : null;
-        return new StageResult(stage, next, plan, error, start, end, log, planKey, planSha256);
+        return new StageResult(stage, next, plan, error, start, end, log, planKey, planSha256, confirmation);
     }
 
     public StageResult withPlan(PlanSummary summary) {
-        return new StageResult(stage, status, summary, error, startedAt, finishedAt, log, planKey, planSha256);
+        return new StageResult(stage, status, summary, error, startedAt, finishedAt, log, planKey, planSha256, confirmation);
     }
 
     public StageResult failed(String message) {
         return new StageResult(stage, StageStatus.FAILED, plan, message, startedAt == null ? Instant.now() : startedAt,
-                Instant.now(), log, planKey, planSha256);
+                Instant.now(), log, planKey, planSha256, confirmation);
     }
 
     public StageResult withLog(String key) {
-        return new StageResult(stage, status, plan, error, startedAt, finishedAt, key, planKey, planSha256);
+        return new StageResult(stage, status, plan, error, startedAt, finishedAt, key, planKey, planSha256, confirmation);
     }
 
     public StageResult skipped(String why) {
-        return new StageResult(stage, StageStatus.SKIPPED, plan, why, startedAt, Instant.now(), log, planKey, planSha256);
+        return new StageResult(stage, StageStatus.SKIPPED, plan, why, startedAt, Instant.now(), log, planKey, planSha256, confirmation);
     }
 
     /** The saved plan this stage's apply must use: its blob key and SHA-256. */
     public StageResult withSavedPlan(String key, String sha256) {
-        return new StageResult(stage, status, plan, error, startedAt, finishedAt, log, key, sha256);
+        return new StageResult(stage, status, plan, error, startedAt, finishedAt, log, key, sha256, confirmation);
+    }
+
+    /** The same result with whether its plan was confirmed. */
+    public StageResult withConfirmation(StageConfirmation value) {
+        return new StageResult(stage, status, plan, error, startedAt, finishedAt, log, planKey, planSha256, value);
     }
 }

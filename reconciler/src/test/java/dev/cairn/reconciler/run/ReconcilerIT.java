@@ -76,7 +76,7 @@ class ReconcilerIT {
     void confirmationSeesThePlanAndARefusalAppliesNothing() {
         var repo = TestRepos.copyQuickstart(tmp.resolve("repo"));
         var seen = new Run[1];
-        var run = reconciler(repo).apply("dev", new Reconciler.Options("test", 4, planned -> {
+        var run = reconciler(repo).apply("dev", new Reconciler.Options("test", 4, (planned, asked) -> {
             seen[0] = planned;
             return false;
         }, null));
