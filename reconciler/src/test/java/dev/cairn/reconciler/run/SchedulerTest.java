@@ -39,7 +39,9 @@ class SchedulerTest {
     /** Drives the scheduler wave by wave, finishing every started stage with its scripted outcome. */
     static Map<String, Outcome> drive(StageGraph graph, boolean reverse, Set<String> failing, List<List<String>> waves, Map<String, String> causes) {
         var outcomes = new LinkedHashMap<String, Outcome>();
-        while (true) {
+        // every round finishes or skips at least one stage: more rounds than stages means it is stuck
+        for (int round = 0; ; round++) {
+            assertThat(round).as("scheduler rounds for %d stages", graph.stages().size()).isLessThanOrEqualTo(graph.stages().size() + 1);
             var next = Scheduler.next(graph, reverse, Set.of(), outcomes, 0);
             next.skipped().forEach((stage, cause) -> {
                 outcomes.put(stage, Outcome.SKIPPED);
