@@ -1,5 +1,6 @@
 package dev.cairn.chatops;
 
+import dev.cairn.reconciler.launch.QueuedRunLauncher;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.slack.api.bolt.aws_lambda.request.ApiGatewayRequest;
@@ -38,7 +39,7 @@ public final class SlackFunction implements RequestHandler<ApiGatewayRequest, Ap
         String problem = null;
         try {
             var state = Path.of(ChatopsWiring.blank(env.get("CAIRN_STATE_DIR")) ? ".cairn" : env.get("CAIRN_STATE_DIR"));
-            built = ChatopsWiring.app(Map.copyOf(env), new QueueLauncher(new Workspace(state).root().resolve("queue")), Clock.systemUTC());
+            built = ChatopsWiring.app(Map.copyOf(env), new QueuedRunLauncher(new Workspace(state).root().resolve("queue")), Clock.systemUTC());
         } catch (RuntimeException e) {
             problem = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.error("the Slack function is misconfigured and refuses every request: {}", problem);

@@ -1,5 +1,6 @@
 package dev.cairn.chatops;
 
+import dev.cairn.reconciler.launch.QueuedRunLauncher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -94,7 +95,7 @@ class SlackAppIT {
         var env = Map.of("CAIRN_SLACK_SIGNING_SECRET", SECRET, "CAIRN_SLACK_BOT_TOKEN", "xoxb-test-token",
                 "CAIRN_SLACK_API_URL", "http://127.0.0.1:" + api.getAddress().getPort() + "/api/",
                 "CAIRN_REPO_DIR", repo.toString(), "CAIRN_STATE_DIR", state.toString());
-        var app = ChatopsWiring.app(env, new QueueLauncher(state.resolve("queue")), Clock.systemUTC());
+        var app = ChatopsWiring.app(env, new QueuedRunLauncher(state.resolve("queue")), Clock.systemUTC());
         // SnapStart priming: refused, parsed, serialized; no Web API call and nothing stored
         assertThat(app.prime()).isEqualTo(401);
         assertThat(calls).isEmpty();

@@ -1,5 +1,6 @@
 package dev.cairn.functions;
 
+import dev.cairn.reconciler.launch.QueuedRunLauncher;
 import dev.cairn.aws.launch.SfnRunLauncher;
 import dev.cairn.aws.secrets.CachedSecrets;
 import dev.cairn.aws.store.DynamoAuditLog;
@@ -71,7 +72,7 @@ final class WebhookWiring {
     static Stores local(Map<String, String> env) {
         var workspace = new Workspace(Path.of(blank(env.get(STATE_DIR)) ? ".cairn" : env.get(STATE_DIR)));
         return new Stores(workspace.deliveries(), workspace.revisions(), workspace.audit(),
-                new RecordingRunLauncher(workspace.root().resolve("queue")));
+                new QueuedRunLauncher(workspace.root().resolve("queue")));
     }
 
     /**

@@ -1,8 +1,6 @@
-package dev.cairn.functions;
+package dev.cairn.reconciler.launch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.reconciler.launch.RunLauncher;
+import dev.cairn.reconciler.manifest.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,17 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The local stand-in for Step Functions until {@code cairn serve} has an executor: it starts
- * nothing. It records each request once, as {@code QUEUE_DIR/NAME.json} (create-if-absent, so it
- * is idempotent by name like the real launcher), for a person or a later {@code cairn} command to
- * reconcile with {@code cairn apply}.
+ * The local stand-in for Step Functions until {@code cairn serve} has an executor, shared by the
+ * webhook and the Slack app: it starts nothing. It records each request once, as
+ * {@code QUEUE_DIR/NAME.json} (create-if-absent, so it is idempotent by name like the real
+ * launcher), for a person to reconcile with {@code cairn apply}.
  */
-public final class RecordingRunLauncher implements RunLauncher {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class QueuedRunLauncher implements RunLauncher {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1," + ExecutionNames.MAX_LENGTH + "}");
     private final Path queueDir;
 
-    public RecordingRunLauncher(Path queueDir) {
+    public QueuedRunLauncher(Path queueDir) {
         this.queueDir = queueDir.toAbsolutePath().normalize();
     }
 
@@ -40,15 +37,14 @@ public final class RecordingRunLauncher implements RunLauncher {
         record.put("ref", request.ref());
         record.put("trigger", request.trigger());
         record.put("status", "recorded");
-        record.put("note", "recorded, not started; run `cairn apply --infra " + request.infrastructure() + "` to reconcile");
+        record.put("note", "recorded, not started; run `cairn " + request.action().name().toLowerCase(java.util.Locale.ROOT)
+                + " --infra " + request.infrastructure() + "` to reconcile");
         try {
             Files.createDirectories(queueDir);
-            Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), StandardOpenOption.CREATE_NEW);
+            Files.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), StandardOpenOption.CREATE_NEW);
             return new Launched(request.name(), "recorded:" + file.getFileName(), false);
         } catch (FileAlreadyExistsException seen) {
             return new Launched(request.name(), "recorded:" + file.getFileName(), true);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record run " + request.name() + " under " + queueDir, e);
         }
