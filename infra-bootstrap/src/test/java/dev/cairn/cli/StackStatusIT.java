@@ -152,6 +152,26 @@ class StackStatusIT {
         }
     }
 
+    @Test
+    void aStackWithoutCairnsTableIsExitTwoAndSaysWhatIsMissing() throws Exception {
+        var template = tmp.resolve("not-cairn.yaml");
+        Files.writeString(template, """
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Bucket:
+                    Type: AWS::S3::Bucket
+                """);
+        EmulatedStacks.deploy(moto, template, "not-cairn", EmulatedStacks.tinyJar(tmp), tmp);
+        for (var command : List.of("status", "outputs")) {
+            var run = cairn(command, repo.toString(), "--infra", "dev", "--stack", "not-cairn");
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertThat(run.err()).contains("error: stack `not-cairn` has no `Table` (AWS::DynamoDB::Table)")
+                    .contains("not a Cairn stack deployed from template.yaml");
+            assertThat(run.out()).isEmpty();
+        }
+    }
+
     private EmulatedStacks.Run cairn(String... args) throws Exception {
         return EmulatedStacks.cairn(moto, Map.of("CAIRN_STATE_DIR", tmp.resolve("unused-state").toString()), tmp, args);
     }
