@@ -16,9 +16,26 @@ final class OutputsCommand extends RepoCommand {
     @Option(names = "--stage", paramLabel = "STAGE", description = "Only this stage.")
     String stage;
 
+    @Option(names = "--stack", paramLabel = "NAME", description = "Read from this deployed Cairn stack's table and bucket instead of the local state dir; found through CloudFormation (AWS_REGION, AWS_ENDPOINT_URL for an emulator).")
+    String stack;
+
+    /** The environment the AWS clients read their endpoint and credentials from (tests give their own). */
+    Map<String, String> processEnv = System.getenv();
+
     @Override
     public Integer call() throws Exception {
-        var all = common.workspace(repo).outputs().all(infra);
+        StackStores stores;
+        try {
+            stores = stack == null ? StackStores.local(common.workspace(repo)) : StackStores.deployed(stack, processEnv);
+        } catch (StackStores.UnavailableException e) {
+            return StackStores.report(err(), e);
+        }
+        try (stores) {
+            return print(stores.outputs().all(infra));
+        }
+    }
+
+    private int print(Map<String, dev.cairn.reconciler.store.StageOutputs> all) throws Exception {
         // every secret of the infrastructure: a plain output that carries one is not shown either
         var secrets = new Redactor();
         all.values().forEach(o -> o.values().values().forEach(v -> {

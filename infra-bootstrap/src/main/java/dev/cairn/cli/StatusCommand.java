@@ -18,9 +18,26 @@ final class StatusCommand extends RepoCommand {
     @Option(names = "--infra", paramLabel = "NAME", description = "Only this infrastructure.")
     String infra;
 
+    @Option(names = "--stack", paramLabel = "NAME", description = "Read from this deployed Cairn stack's table and bucket instead of the local state dir; found through CloudFormation (AWS_REGION, AWS_ENDPOINT_URL for an emulator).")
+    String stack;
+
+    /** The environment the AWS clients read their endpoint and credentials from (tests give their own). */
+    Map<String, String> processEnv = System.getenv();
+
     @Override
-    public Integer call() {
-        var workspace = common.workspace(repo);
+    public Integer call() throws Exception {
+        StackStores stores;
+        try {
+            stores = stack == null ? StackStores.local(common.workspace(repo)) : StackStores.deployed(stack, processEnv);
+        } catch (StackStores.UnavailableException e) {
+            return StackStores.report(err(), e);
+        }
+        try (stores) {
+            return print(stores);
+        }
+    }
+
+    private int print(StackStores workspace) {
         var names = new TreeSet<String>();
         if (infra != null) names.add(infra);
         else names.addAll(new RepositoryLoader().load(repo).repo().infrastructures().keySet());
