@@ -12,15 +12,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 . "$ROOT/bin/lib/jdk.sh"
 cairn_select_jdk
-TOOL="${LAMBDA_COLD_START:-$ROOT/../shared/tools/lambda-cold-start}"
-[ -f "$TOOL" ] || { echo "webhook-cold-start: set LAMBDA_COLD_START to the lambda-cold-start tool" >&2; exit 1; }
-JAR="$ROOT/functions/target/cairn-functions.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl functions -am package -DskipTests)
-RIC_VERSION=2.10.1 SER_VERSION=1.2.0
-M2="${MAVEN_REPO:-$HOME/.m2/repository}"
-RIC="$M2/com/amazonaws/aws-lambda-java-runtime-interface-client/$RIC_VERSION/aws-lambda-java-runtime-interface-client-$RIC_VERSION.jar"
-SER="$M2/com/amazonaws/aws-lambda-java-serialization/$SER_VERSION/aws-lambda-java-serialization-$SER_VERSION.jar"
-[ -f "$RIC" ] || (cd "$ROOT" && ./mvnw -B -q dependency:get -Dartifact=com.amazonaws:aws-lambda-java-runtime-interface-client:$RIC_VERSION)
+# shellcheck source=lib/lambda.sh
+. "$ROOT/bench/lib/lambda.sh"
+lambda_bench_prepare webhook-cold-start functions cairn-functions.jar
 
 WORK="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
