@@ -1,5 +1,6 @@
 package dev.cairn.chatops;
 
+import dev.cairn.aws.AwsClients;
 import dev.cairn.aws.approval.DynamoApprovalStore;
 import dev.cairn.aws.approval.SfnRunResumer;
 import dev.cairn.aws.launch.SfnRunLauncher;
@@ -13,19 +14,13 @@ import dev.cairn.reconciler.approval.local.LocalApprovalStore;
 import dev.cairn.reconciler.approval.local.LocalRunResumer;
 import dev.cairn.reconciler.launch.RunLauncher;
 import dev.cairn.reconciler.run.Workspace;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,14 +114,7 @@ public final class ChatopsWiring {
     }
 
     static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(Map<String, String> env, B builder) {
-        var region = !blank(env.get("AWS_REGION")) ? env.get("AWS_REGION") : env.get("AWS_DEFAULT_REGION");
-        if (!blank(region)) builder.region(Region.of(region.strip()));
-        if (!blank(env.get("AWS_ENDPOINT_URL"))) builder.endpointOverride(URI.create(env.get("AWS_ENDPOINT_URL").strip()));
-        builder.credentialsProvider(blank(env.get("AWS_ACCESS_KEY_ID")) || blank(env.get("AWS_SECRET_ACCESS_KEY"))
-                ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
-        builder.httpClientBuilder(UrlConnectionHttpClient.builder());
-        return builder.build();
+        return new AwsClients(env).build(builder);
     }
 
     static boolean blank(String value) {

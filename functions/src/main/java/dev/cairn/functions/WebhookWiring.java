@@ -1,5 +1,6 @@
 package dev.cairn.functions;
 
+import dev.cairn.aws.AwsClients;
 import dev.cairn.reconciler.launch.QueuedRunLauncher;
 import dev.cairn.aws.launch.SfnRunLauncher;
 import dev.cairn.aws.secrets.CachedSecrets;

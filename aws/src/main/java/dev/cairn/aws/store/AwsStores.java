@@ -1,17 +1,10 @@
 package dev.cairn.aws.store;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import dev.cairn.aws.AwsClients;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.net.URI;
 import java.util.Map;
 
 /**
@@ -78,39 +71,13 @@ public final class AwsStores implements AutoCloseable {
     /** SDK clients for {@code env}'s region, endpoint and credentials. */
     public record Clients(DynamoDbClient dynamo, S3Client s3, KmsClient kms) {
         public static Clients fromEnv(Map<String, String> env) {
-            var region = Region.of(firstOf(env, "AWS_REGION", "AWS_DEFAULT_REGION"));
-            var endpoint = blankToNull(env.get("AWS_ENDPOINT_URL"));
-            var credentials = credentials(env);
-            var dynamo = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder());
-            var s3 = S3Client.builder().region(region).credentialsProvider(credentials)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder());
-            var kms = KmsClient.builder().region(region).credentialsProvider(credentials)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder());
-            if (endpoint != null) {
-                var uri = URI.create(endpoint);
-                dynamo.endpointOverride(uri);
-                s3.endpointOverride(uri).forcePathStyle(true);
-                kms.endpointOverride(uri);
+            var clients = new AwsClients(env);
+            if (clients.region() == null) {
+                throw new IllegalArgumentException("AWS_REGION is not set: name the AWS region of Cairn's table and bucket (e.g. AWS_REGION=eu-west-1)");
             }
-            return new Clients(dynamo.build(), s3.build(), kms.build());
-        }
-
-        private static String firstOf(Map<String, String> env, String... names) {
-            for (var name : names) {
-                var value = blankToNull(env.get(name));
-                if (value != null) return value;
-            }
-            throw new IllegalArgumentException("AWS_REGION is not set: name the AWS region of Cairn's table and bucket (e.g. AWS_REGION=eu-west-1)");
-        }
-
-        private static AwsCredentialsProvider credentials(Map<String, String> env) {
-            var id = blankToNull(env.get("AWS_ACCESS_KEY_ID"));
-            var secret = blankToNull(env.get("AWS_SECRET_ACCESS_KEY"));
-            if (id == null || secret == null) return DefaultCredentialsProvider.builder().build();
-            var token = blankToNull(env.get("AWS_SESSION_TOKEN"));
-            return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(id, secret)
-                    : AwsSessionCredentials.create(id, secret, token));
+            return new Clients(clients.build(DynamoDbClient.builder()),
+                    clients.build(S3Client.builder().forcePathStyle(clients.endpointOverridden())),
+                    clients.build(KmsClient.builder()));
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.cairn.functions;
+package dev.cairn.aws;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -14,20 +14,21 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * AWS SDK clients configured from the handler's environment map rather than the process's, so
- * that {@code cairn invoke} can run the handler in-process with a template's variables: region
+ * AWS SDK clients configured from an environment map rather than the process's, so that
+ * {@code cairn invoke} can run a handler in-process with a template's variables; shared by the
+ * stores, the handlers and the CLI. Region
  * ({@code AWS_REGION}, {@code AWS_DEFAULT_REGION}), endpoint ({@code AWS_ENDPOINT_URL}, e.g. an
  * emulator) and, when given, static credentials; otherwise the SDK's default chain.
  */
-final class AwsClients {
+public final class AwsClients {
     private final Map<String, String> env;
 
-    AwsClients(Map<String, String> env) {
+    public AwsClients(Map<String, String> env) {
         this.env = env;
     }
 
-    <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
-        var region = first("AWS_REGION", "AWS_DEFAULT_REGION");
+    public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
+        var region = region();
         if (region != null) builder.region(Region.of(region));
         var endpoint = first("AWS_ENDPOINT_URL");
         if (endpoint != null) builder.endpointOverride(URI.create(endpoint));
@@ -44,6 +45,16 @@ final class AwsClients {
         return StaticCredentialsProvider.create(session == null
                 ? AwsBasicCredentials.create(key, secret)
                 : AwsSessionCredentials.create(key, secret, session));
+    }
+
+    /** The region the map names ({@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}), or null. */
+    public String region() {
+        return first("AWS_REGION", "AWS_DEFAULT_REGION");
+    }
+
+    /** Whether the map points the clients at another endpoint (an emulator): S3 then needs path-style. */
+    public boolean endpointOverridden() {
+        return first("AWS_ENDPOINT_URL") != null;
     }
 
     private String first(String... names) {
