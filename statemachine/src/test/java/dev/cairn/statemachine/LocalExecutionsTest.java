@@ -44,8 +44,8 @@ class LocalExecutionsTest {
     }
 
     static String task(String extra) {
-        return "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + R + "\"" + extra + "},"
-                + "\"Caught\":{\"Type\":\"Pass\",\"End\":true}}}";
+        return "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + R + "\"" + extra + "}"
+                + (extra.contains("Caught") ? ",\"Caught\":{\"Type\":\"Pass\",\"End\":true}" : "") + "}}";
     }
 
     @Test
