@@ -41,6 +41,9 @@ class IntrinsicTest {
         assertThat(eval("States.ArrayGetItem($['odd, key'], 0)", "{\"odd, key\":[\"v\"]}").asText()).isEqualTo("v");
         assertThat(eval("States.Array($.items[?(@.n > 1)].n)", "{\"items\":[{\"n\":1},{\"n\":2}]}").toString()).isEqualTo("[[2]]");
         assertThat(eval("States.Array()").toString()).isEqualTo("[]");
+        // escapes hold in every string literal, not only in a Format template
+        assertThat(eval("States.Array('\\{\\}', 'a\\\\b', 'it\\'s')").toString()).isEqualTo("[\"{}\",\"a\\\\b\",\"it's\"]");
+        assertThat(eval("States.Format('\\\\{}', 'x')").asText()).isEqualTo("\\x");
     }
 
     @Test

@@ -261,6 +261,32 @@ class LocalExecutionsTest {
     }
 
     @Test
+    void stopInterruptsARunningTask() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        executions = new LocalExecutions(StateMachine.parse(task("""
+                ,"End":true"""), "t"), Map.of(R, call -> {
+                    started.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw e;
+                    }
+                    return null;
+                }), Executions.Listener.NONE, ExecutionOptions.defaults());
+        executions.start("e1", JSON.createObjectNode());
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        executions.stop("e1", "Cairn.Stopped", "stopped by test");
+        assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("the task's thread was interrupted").isTrue();
+        Executions.Execution done = executions.await("e1", Duration.ofSeconds(5));
+        assertThat(done.status()).isEqualTo(Executions.Status.ABORTED);
+        assertThat(done.stopped()).isPresent();
+        assertThat(executions.history("e1").getLast().detail().orElseThrow().toString())
+                .isEqualTo("{\"error\":\"Cairn.Stopped\",\"cause\":\"stopped by test\"}");
+    }
+
+    @Test
     void tokensAreAnsweredOnceAndCheckedForShape() throws Exception {
         executions = new LocalExecutions(StateMachine.parse(task("""
 ,"End":true""").replace(R, R + ".waitForTaskToken"), "t"),
