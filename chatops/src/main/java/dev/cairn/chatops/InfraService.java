@@ -1,5 +1,6 @@
 package dev.cairn.chatops;
 
+import dev.cairn.notify.slack.BlockKit;
 import dev.cairn.chatops.InfraCommand.Verb;
 import dev.cairn.reconciler.approval.ApprovalStore;
 import dev.cairn.reconciler.approval.RunResumer;
@@ -60,9 +61,9 @@ public final class InfraService {
             command = InfraCommand.parse(slash.text(), view.infrastructures().keySet());
         } catch (InfraCommand.UsageException e) {
             audit("-", slash.user(), "command", "refused", Map.of("reason", e.getMessage()));
-            return ephemeral("usage: " + e.getMessage(), BlockKit.usage(e.getMessage()));
+            return ephemeral("usage: " + e.getMessage(), usage(e.getMessage()));
         }
-        if (command.verb() == Verb.HELP) return ephemeral("/infra help", BlockKit.usage(null));
+        if (command.verb() == Verb.HELP) return ephemeral("/infra help", usage(null));
         var entry = view.infrastructures().get(command.infrastructure());
         if (command.verb() == Verb.STATUS && entry == null) return status(view);
         var policy = new Policy(entry.policy());
@@ -86,7 +87,7 @@ public final class InfraService {
                 audit(entry.name(), slash.user(), "cancel", "refused", Map.of("run", command.run(), "reason", "not supported yet"));
                 yield ephemeral("cancel", List.of(BlockKit.section("cancelling a run is not supported yet: reject its approval, or stop the execution")));
             }
-            case HELP -> ephemeral("/infra help", BlockKit.usage(null));
+            case HELP -> ephemeral("/infra help", usage(null));
         };
     }
 
@@ -205,6 +206,10 @@ public final class InfraService {
         audit(infra, slash.user(), "unlock", "released", Map.of("run", owner.map(LockStore.LockOwner::runId).orElse("-")));
         return inChannel("unlocked " + infra, List.of(BlockKit.section(":unlock: *" + infra + "* unlocked by <@" + slash.user() + ">"
                 + owner.map(o -> " (was held by run `" + o.runId() + "`)").orElse(" (it was not locked)"))));
+    }
+
+    static List<Map<String, Object>> usage(String problem) {
+        return List.of(BlockKit.section(problem == null ? "*/infra*" : ":warning: " + problem), BlockKit.section(InfraCommand.USAGE));
     }
 
     private void audit(String infra, String user, String action, String outcome, Map<String, String> details) {

@@ -1,5 +1,6 @@
 package dev.cairn.chatops;
 
+import dev.cairn.notify.slack.BlockKit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.bolt.aws_lambda.request.ApiGatewayRequest;
 import dev.cairn.aws.approval.DynamoApprovalStore;

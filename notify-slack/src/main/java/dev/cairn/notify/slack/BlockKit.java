@@ -1,4 +1,4 @@
-package dev.cairn.chatops;
+package dev.cairn.notify.slack;
 
 import dev.cairn.reconciler.approval.ApprovalStore;
 import dev.cairn.reconciler.run.Run;
@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Block Kit messages as plain maps (serialized to JSON for {@code chat.postMessage}, acks and
- * updates). Every message goes through {@link #limited}: at most {@value #MAX_BLOCKS} blocks and
+ * updates), shared by the Slack app ({@code chatops}) and the run notifier of the state machine's
+ * task function, which must not carry Bolt. Every message goes through {@link #limited}: at most {@value #MAX_BLOCKS} blocks and
  * {@value #MAX_TEXT} characters per text, so Slack never refuses one.
  */
 public final class BlockKit {
@@ -122,10 +123,6 @@ public final class BlockKit {
         }
         for (var s : run.stages().values()) if (s.error() != null) blocks.add(section(":x: `" + s.stage() + "` failed:\n```" + tail(s.log() != null ? s.log() : s.error(), 2000) + "```"));
         return limited(blocks);
-    }
-
-    public static List<Map<String, Object>> usage(String problem) {
-        return List.of(section(problem == null ? "*/infra*" : ":warning: " + problem), section(InfraCommand.USAGE));
     }
 
     private static String tail(String text, int max) {
