@@ -56,7 +56,14 @@ public final class BlockKit {
     }
 
     public static List<Map<String, Object>> runStarted(String infrastructure, String action, String runName, String user, String commit) {
-        return List.of(section(":arrow_forward: *" + action + " " + infrastructure + "* started by <@" + user + ">"),
+        return runStarted(infrastructure, action, runName, user, commit, List.of());
+    }
+
+    /** @param stages the stages the run is limited to; empty: every stage */
+    public static List<Map<String, Object>> runStarted(String infrastructure, String action, String runName, String user, String commit,
+                                                       List<String> stages) {
+        var only = stages.isEmpty() ? "" : " (only `" + String.join("`, `", stages) + "`)";
+        return List.of(section(":arrow_forward: *" + action + " " + infrastructure + "*" + only + " started by <@" + user + ">"),
                 context("run `" + runName + "` · commit `" + shortCommit(commit) + "`"));
     }
 
