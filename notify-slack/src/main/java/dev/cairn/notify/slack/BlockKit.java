@@ -122,7 +122,8 @@ public final class BlockKit {
     /** The result: every output of every stage, sensitive ones masked. */
     public static List<Map<String, Object>> result(Run run, Map<String, StageOutputs> outputs) {
         var blocks = new ArrayList<Map<String, Object>>();
-        blocks.add(section("*" + run.infrastructure() + "* " + run.action().name().toLowerCase() + " " + run.status().name().toLowerCase()));
+        blocks.add(section("*" + run.infrastructure() + "* " + run.action().name().toLowerCase() + " " + run.status().name().toLowerCase()
+                + (run.error() == null ? "" : ": " + run.error())));
         for (var stage : outputs.values()) {
             var text = new StringBuilder("`" + stage.stage() + "`");
             stage.values().forEach((k, v) -> text.append("\n• ").append(k).append(" = ").append(v.sensitive() ? "(sensitive)" : "`" + v.value() + "`"));
