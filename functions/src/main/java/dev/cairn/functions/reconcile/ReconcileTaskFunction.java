@@ -123,7 +123,12 @@ public final class ReconcileTaskFunction implements RequestHandler<Map<String, O
             return Map.of("status", "FAILED");
         }
         LOG.info("execution ended", entry("execution", executionArn), entry("status", status));
-        return Map.of("status", tasks.finish(infra, executionArn, "the execution was " + status.toLowerCase(Locale.ROOT).replace('_', ' ')).name());
+        var why = "the execution was " + status.toLowerCase(Locale.ROOT).replace('_', ' ');
+        // a cancel (/infra cancel: StopExecution with error Cancelled) says who; its cause is ours, never a secret
+        if ("Cancelled".equals(detail.get("error")) && detail.get("cause") instanceof String cause && !cause.isBlank()) {
+            why += ": " + cause.strip().lines().findFirst().orElse("");
+        }
+        return Map.of("status", tasks.finish(infra, executionArn, why).name());
     }
 
     /** {@code "stages": "network,domain"} as the launcher sends it (empty or absent: every stage). */
