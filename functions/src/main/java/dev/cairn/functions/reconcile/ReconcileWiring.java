@@ -15,11 +15,8 @@ import dev.cairn.functions.GitMirror;
 import dev.cairn.reconciler.notify.RunNotifier;
 import dev.cairn.reconciler.run.Workspace;
 import dev.cairn.reconciler.store.BlobStore;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,12 +106,8 @@ final class ReconcileWiring {
         return new RepoStagePlanner(mirror, url.strip(), Path.of(System.getProperty("java.io.tmpdir"), "cairn-reconcile"), blobs);
     }
 
+    /** Region, endpoint and credentials from the map ({@code cairn invoke} passes a template's), else the SDK's defaults. */
     private static SecretsManagerClient secretsManager(Map<String, String> env) {
-        var builder = SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
-        var region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
-        if (region != null && !region.isBlank()) builder.region(Region.of(region.strip()));
-        var endpoint = env.get("AWS_ENDPOINT_URL");
-        if (endpoint != null && !endpoint.isBlank()) builder.endpointOverride(URI.create(endpoint.strip()));
-        return builder.build();
+        return new dev.cairn.aws.AwsClients(env).build(SecretsManagerClient.builder());
     }
 }

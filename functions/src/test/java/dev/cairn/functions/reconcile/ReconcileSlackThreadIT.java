@@ -51,7 +51,7 @@ class ReconcileSlackThreadIT {
     void start() throws Exception {
         api = new SlackWebApi();
         var bare = tmp.resolve("origin.git");
-        commit = pushQuickstartWithChannel(bare);
+        commit = pushQuickstartWithChannel(tmp, bare);
         env = new HashMap<>(Map.of("CAIRN_STATE_DIR", tmp.resolve("state").toString(), "CAIRN_REPO_URL", bare.toUri().toString(),
                 "CAIRN_GIT_CACHE_DIR", tmp.resolve("git-cache").toString(), "CAIRN_SLACK_BOT_TOKEN", TOKEN,
                 "CAIRN_SLACK_API_URL", api.url()));
@@ -64,7 +64,7 @@ class ReconcileSlackThreadIT {
     }
 
     /** The quickstart with a Slack channel for {@code dev}; {@code prod} names none. */
-    private String pushQuickstartWithChannel(Path bare) throws Exception {
+    static String pushQuickstartWithChannel(Path tmp, Path bare) throws Exception {
         var quickstart = StateMachineFlowIT.repoRoot().resolve("examples/quickstart");
         var work = tmp.resolve("work");
         try (var files = Files.walk(quickstart)) {
@@ -135,10 +135,15 @@ class ReconcileSlackThreadIT {
         return out;
     }
 
-    private void report(String runId, String stage, String step, StageStatus status, PlanSummary plan) throws Exception {
+    void report(String runId, String stage, String step, StageStatus status, PlanSummary plan) throws Exception {
+        workspace.blobs().put(BundleKeys.result("dev", runId, stage), reportBytes(runId, stage, step, status, plan));
+    }
+
+    /** The report {@code cairn stage} leaves at {@link BundleKeys#result}, as bytes. */
+    static byte[] reportBytes(String runId, String stage, String step, StageStatus status, PlanSummary plan) throws Exception {
         var report = new StageReport("dev", runId, stage, step, status, plan, null, null,
                 step.equals("apply") ? outputs(stage) : Map.of(), BundleKeys.log("dev", runId, stage), null);
-        workspace.blobs().put(BundleKeys.result("dev", runId, stage), Json.MAPPER.writeValueAsBytes(report));
+        return Json.MAPPER.writeValueAsBytes(report);
     }
 
     static PlanSummary changes(String stage) {

@@ -25,8 +25,11 @@ public final class SlackWebApi implements AutoCloseable {
     public static final String CHANNEL_ID = "C0INFRA";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param atNanos {@link System#nanoTime()} when it arrived */
-    public record Call(String method, String body, long atNanos) {
+    /**
+     * @param authorization the {@code Authorization} header (the bot token the client sent)
+     * @param atNanos       {@link System#nanoTime()} when it arrived
+     */
+    public record Call(String method, String body, String authorization, long atNanos) {
         public Map<String, String> form() {
             return SlackWebApi.form(body);
         }
@@ -41,7 +44,7 @@ public final class SlackWebApi implements AutoCloseable {
         server.createContext("/api/", exchange -> {
             var method = exchange.getRequestURI().getPath().substring("/api/".length());
             var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            calls.add(new Call(method, body, System.nanoTime()));
+            calls.add(new Call(method, body, exchange.getRequestHeaders().getFirst("Authorization"), System.nanoTime()));
             var answer = switch (method) {
                 case "auth.test" -> "{\"ok\":true,\"user_id\":\"UBOT\",\"team_id\":\"T0CAIRN\",\"bot_id\":\"B1\"}";
                 case "usergroups.list" -> "{\"ok\":true,\"usergroups\":[]}";
