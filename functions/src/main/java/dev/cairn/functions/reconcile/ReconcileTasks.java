@@ -99,7 +99,10 @@ public final class ReconcileTasks {
     public Prepared prepare(String infrastructure, RunAction action, String commit, String ref, String trigger, String executionArn,
                             List<String> stages) throws Exception {
         var held = locks.owner(infrastructure).filter(o -> executionArn.equals(o.executionArn()));
-        if (held.isPresent() && runs.get(infrastructure, held.get().runId()).isPresent()) {
+        var own = held.flatMap(o -> runs.get(infrastructure, o.runId()));
+        if (own.isPresent()) {
+            // a retry: a run refused here stays refused
+            if (own.get().status() == RunStatus.FAILED && own.get().stages().isEmpty()) throw new IllegalArgumentException(own.get().error());
             return new Prepared(held.get().runId(), graphs.load(infrastructure, held.get().runId()).parallelism());
         }
         var now = clock.instant();
@@ -293,13 +296,22 @@ public final class ReconcileTasks {
                 return new Run(ended.id(), ended.infrastructure(), ended.action(), ended.status(), ended.trigger(), ended.revision(),
                         ended.startedAt(), ended.finishedAt(), ended.waves(), ended.stages(), ended.error(), r.version() + 1);
             });
-            var shown = new LinkedHashMap<>(outputs.all(infrastructure));
-            shown.keySet().retainAll(run.stages().keySet());
-            notifier.runFinished(run, shown);
+            notifier.runFinished(run, shownOutputs(run));
             if (driftFound(run)) notifier.driftFound(run);
         }
         locks.release(infrastructure, runId);
         return run.status();
+    }
+
+    /** The run's stages' latest outputs for its result message; none when they cannot be read (Finish must go on). */
+    private Map<String, dev.cairn.reconciler.store.StageOutputs> shownOutputs(Run run) {
+        try {
+            var shown = new LinkedHashMap<>(outputs.all(run.infrastructure()));
+            shown.keySet().retainAll(run.stages().keySet());
+            return shown;
+        } catch (RuntimeException unreadable) {
+            return Map.of();
+        }
     }
 
     /** The trigger prefix of the scheduled plan-only drift checks ({@code ScheduleFunction}). */

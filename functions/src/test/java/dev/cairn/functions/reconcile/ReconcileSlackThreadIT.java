@@ -240,6 +240,8 @@ class ReconcileSlackThreadIT {
         var run = workspace.runs().list("dev", 1).getFirst();
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);
         assertThat(run.error()).contains("no stage `netwrk`");
+        assertThatThrownBy(() -> step("prepare", "action", "APPLY", "commit", commit, "trigger", "slack:U0OPERATOR",
+                "stages", "netwrk", "executionArn", EXECUTION)).as("a retried Prepare stays refused").hasMessageContaining("no stage `netwrk`");
         assertThat(step("finish", "executionArn", EXECUTION)).containsEntry("status", "FAILED");
         assertThat(workspace.locks().owner("dev")).isEmpty();
         // the failure is said in the channel (the run never had a thread)

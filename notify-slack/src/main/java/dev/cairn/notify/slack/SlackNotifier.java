@@ -125,9 +125,14 @@ public final class SlackNotifier implements RunNotifier {
             if (v.sensitive()) redactor.add(v.value());
         }));
         editHead(run, true, redactor);
-        var event = run.status() == RunStatus.FAILED && !wants(run, event(run)) ? "failure" : event(run);
-        reply(run, event, run.infrastructure() + " " + run.action().name().toLowerCase() + " " + run.status().name().toLowerCase(),
-                BlockKit.result(run, outputs), redactor, false);
+        safely("chat.postMessage", () -> {
+            var target = targetOf.apply(run);
+            if (target == null) return;
+            // a run's own messages, or only its failure when the manifest asks for failures alone
+            if (!target.wants(event(run)) && !(run.status() == RunStatus.FAILED && target.wants("failure"))) return;
+            post(run, target, run.infrastructure() + " " + run.action().name().toLowerCase() + " " + run.status().name().toLowerCase(),
+                    BlockKit.result(run, outputs), redactor, false);
+        });
     }
 
     @Override
@@ -163,24 +168,23 @@ public final class SlackNotifier implements RunNotifier {
     private void reply(Run run, String event, String text, List<Map<String, Object>> blocks, Redactor redactor, boolean broadcast) {
         safely("chat.postMessage", () -> {
             var target = targetOf.apply(run);
-            if (target == null || !target.wants(event)) return;
-            var thread = threads.get(run.infrastructure(), run.id());
-            var channel = thread.map(ThreadStore.RunThread::channel).orElse(target.channel());
-            var body = redactor.apply(JSON.toJson(BlockKit.limited(blocks)));
-            ok(slack.get().chatPostMessage(r -> {
-                r.channel(channel).text(redactor.apply(BlockKit.clip(text))).blocksAsString(body);
-                thread.ifPresent(t -> {
-                    r.threadTs(t.ts());
-                    if (broadcast) r.replyBroadcast(true);
-                });
-                return r;
-            }));
+            if (target != null && target.wants(event)) post(run, target, text, blocks, redactor, broadcast);
         });
     }
 
-    private boolean wants(Run run, String event) {
-        var target = targetOf.apply(run);
-        return target != null && target.wants(event);
+    private void post(Run run, Target target, String text, List<Map<String, Object>> blocks, Redactor redactor, boolean broadcast)
+            throws Exception {
+        var thread = threads.get(run.infrastructure(), run.id());
+        var channel = thread.map(ThreadStore.RunThread::channel).orElse(target.channel());
+        var body = redactor.apply(JSON.toJson(BlockKit.limited(blocks)));
+        ok(slack.get().chatPostMessage(r -> {
+            r.channel(channel).text(redactor.apply(BlockKit.clip(text))).blocksAsString(body);
+            thread.ifPresent(t -> {
+                r.threadTs(t.ts());
+                if (broadcast) r.replyBroadcast(true);
+            });
+            return r;
+        }));
     }
 
     /** The run's own messages: {@code plan} for a plan-only run, {@code apply} for apply and destroy. */
