@@ -1,5 +1,6 @@
 package dev.cairn.chatops;
 
+import dev.cairn.notify.slack.BlockKit;
 import dev.cairn.chatops.InfraCommand.Verb;
 import dev.cairn.reconciler.approval.ApprovalStore;
 import dev.cairn.reconciler.approval.RunResumer;
@@ -60,11 +61,12 @@ public final class InfraService {
             command = InfraCommand.parse(slash.text(), view.infrastructures().keySet());
         } catch (InfraCommand.UsageException e) {
             audit("-", slash.user(), "command", "refused", Map.of("reason", e.getMessage()));
-            return ephemeral("usage: " + e.getMessage(), BlockKit.usage(e.getMessage()));
+            return ephemeral("usage: " + e.getMessage(), usage(e.getMessage()));
         }
-        if (command.verb() == Verb.HELP) return ephemeral("/infra help", BlockKit.usage(null));
+        if (command.verb() == Verb.HELP) return ephemeral("/infra help", usage(null));
         var entry = view.infrastructures().get(command.infrastructure());
         if (command.verb() == Verb.STATUS && entry == null) return status(view);
+        if (command.verb() == Verb.CANCEL) return cancel(slash, entry, command.run());
         var policy = new Policy(entry.policy());
         var decision = policy.decide(command.verb(), slash.user(), Set.of());
         if (!decision.allowed() && policy.namesGroups()) decision = policy.decide(command.verb(), slash.user(), groupsOf.apply(slash.user()));
@@ -82,37 +84,85 @@ public final class InfraService {
             case UNLOCK -> unlock(slash, entry.name());
             case APPROVE, REJECT -> decide(slash.user(), entry.name(), command.run(), command.stage(),
                     command.verb() == Verb.APPROVE, command.reason());
-            case CANCEL -> {
-                audit(entry.name(), slash.user(), "cancel", "refused", Map.of("run", command.run(), "reason", "not supported yet"));
-                yield ephemeral("cancel", List.of(BlockKit.section("cancelling a run is not supported yet: reject its approval, or stop the execution")));
-            }
-            case HELP -> ephemeral("/infra help", BlockKit.usage(null));
+            case CANCEL -> cancel(slash, entry, command.run());
+            case HELP -> ephemeral("/infra help", usage(null));
         };
     }
 
     private Map<String, Object> launch(SlashCommand slash, InfraCommand command, Catalog.View view) {
         var infra = command.infrastructure();
         var action = RunAction.valueOf(command.verb().name());
-        var name = ExecutionNames.of(infra, action, view.commit(), "slack:" + slash.triggerId());
+        var stages = command.stage() == null ? List.<String>of() : List.of(command.stage());
+        var name = ExecutionNames.of(infra, action, view.commit(), "slack:" + slash.triggerId(), stages);
         var verb = command.verb().name().toLowerCase();
         if (!stores.deliveries().firstSeen("slack", slash.triggerId(), clock.instant().plus(DELIVERY_TTL))) {
             audit(infra, slash.user(), verb, "duplicate", Map.of("execution", name));
-            return inChannel(verb + " " + infra, BlockKit.runStarted(infra, verb, name, slash.user(), view.commit()));
+            return inChannel(verb + " " + infra, BlockKit.runStarted(infra, verb, name, slash.user(), view.commit(), stages));
         }
         try {
             var launched = stores.launcher().launch(new RunLauncher.RunRequest(name, infra, action, view.commit(), view.ref(),
-                    "slack:" + slash.user()));
+                    "slack:" + slash.user(), stages));
             var details = new LinkedHashMap<String, String>();
             details.put("execution", launched.name());
             details.put("commit", view.commit());
             details.put("alreadyStarted", String.valueOf(launched.alreadyStarted()));
             if (command.stage() != null) details.put("stage", command.stage());
             audit(infra, slash.user(), verb, "started", details);
-            return inChannel(verb + " " + infra + " started", BlockKit.runStarted(infra, verb, launched.name(), slash.user(), view.commit()));
+            return inChannel(verb + " " + infra + " started", BlockKit.runStarted(infra, verb, launched.name(), slash.user(), view.commit(), stages));
         } catch (RuntimeException e) {
             stores.deliveries().forget("slack", slash.triggerId());
             throw e;
         }
+    }
+
+    /**
+     * {@code /infra cancel INFRA/RUN}: RUN is the run id its thread shows, or the execution name
+     * the start message shows. The run's requester may cancel it, and so may anyone the policy lets
+     * apply the infrastructure; the launcher stops it ({@code StopExecution}; the execution's
+     * status rule then runs Finish, which records the run and releases the lock).
+     */
+    private Map<String, Object> cancel(SlashCommand slash, Catalog.Entry entry, String ref) {
+        var infra = entry.name();
+        var owner = stores.locks().owner(infra).filter(o -> o.executionArn() != null && !o.executionArn().isBlank());
+        String name = ref;
+        String runId = ref;
+        if (owner.isPresent() && ref.equals(owner.get().runId())) {
+            name = executionName(owner.get().executionArn());
+        } else if (owner.isPresent() && ref.equals(executionName(owner.get().executionArn()))) {
+            runId = owner.get().runId();
+        }
+        if (!EXECUTION_NAME.matcher(name).matches()) {
+            audit(infra, slash.user(), "cancel", "refused", Map.of("run", ref, "reason", "not a run name"));
+            return ephemeral("not a run", List.of(BlockKit.section("`" + infra + "/" + ref + "` is not a run: write INFRA/RUN_ID as the run's thread shows it")));
+        }
+        var requester = stores.runs().get(infra, runId).map(dev.cairn.reconciler.run.Run::trigger).orElse(null);
+        var policy = new Policy(entry.policy());
+        var decision = policy.decideCancel(slash.user(), Set.of(), requester);
+        if (!decision.allowed() && policy.namesGroups()) decision = policy.decideCancel(slash.user(), groupsOf.apply(slash.user()), requester);
+        var details = new LinkedHashMap<String, String>();
+        details.put("run", ref);
+        details.put("execution", name);
+        if (!decision.allowed()) {
+            details.put("reason", decision.reason());
+            audit(infra, slash.user(), "cancel", "refused", details);
+            return ephemeral("refused: " + decision.reason(), List.of(BlockKit.section(":no_entry: `/infra cancel " + infra + "/" + ref
+                    + "` refused: " + decision.reason())));
+        }
+        var cancelled = stores.launcher().cancel(name, "cancelled by slack:" + slash.user() + " (/infra cancel)");
+        details.put("reason", decision.reason());
+        audit(infra, slash.user(), "cancel", cancelled ? "cancelled" : "not running", details);
+        if (!cancelled) {
+            return ephemeral("not running", List.of(BlockKit.section("run `" + infra + "/" + ref + "` is not running (it ended, or there is no such run): nothing to cancel")));
+        }
+        return inChannel("cancelled", List.of(BlockKit.section(":octagonal_sign: run `" + infra + "/" + ref + "` cancelled by <@" + slash.user()
+                + ">: it stops now; the run is recorded as failed and the lock released")));
+    }
+
+    private static final java.util.regex.Pattern EXECUTION_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1," + ExecutionNames.MAX_LENGTH + "}");
+
+    /** {@code arn:aws:states:R:A:execution:MACHINE:NAME} → NAME (a local launcher's id is its name already). */
+    private static String executionName(String executionArn) {
+        return executionArn.substring(executionArn.lastIndexOf(':') + 1);
     }
 
     /** A click on Approve or Reject: {@code value} is {@code INFRA/RUN/STAGE}. */
@@ -205,6 +255,10 @@ public final class InfraService {
         audit(infra, slash.user(), "unlock", "released", Map.of("run", owner.map(LockStore.LockOwner::runId).orElse("-")));
         return inChannel("unlocked " + infra, List.of(BlockKit.section(":unlock: *" + infra + "* unlocked by <@" + slash.user() + ">"
                 + owner.map(o -> " (was held by run `" + o.runId() + "`)").orElse(" (it was not locked)"))));
+    }
+
+    static List<Map<String, Object>> usage(String problem) {
+        return List.of(BlockKit.section(problem == null ? "*/infra*" : ":warning: " + problem), BlockKit.section(InfraCommand.USAGE));
     }
 
     private void audit(String infra, String user, String action, String outcome, Map<String, String> details) {

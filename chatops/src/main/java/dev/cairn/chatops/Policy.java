@@ -12,8 +12,9 @@ import java.util.Set;
  * ({@code U...}, {@code W...}) or user groups ({@code S...}; a person's groups are passed in).
  * <ul>
  *   <li>read-only verbs (status, history, outputs, help): anyone in the workspace;</li>
- *   <li>plan, apply, cancel, unlock: {@code operators} and {@code approvers} when either lists
+ *   <li>plan, apply, unlock: {@code operators} and {@code approvers} when either lists
  *       anyone, else anyone;</li>
+ *   <li>cancel: the run's requester, and whoever may apply;</li>
  *   <li>destroy: as apply, and never with {@code destroy: forbidden};</li>
  *   <li>approve, reject: {@code approvers} only, and under {@code apply: approval} never the
  *       person who requested the run (four eyes).</li>
@@ -59,6 +60,17 @@ public record Policy(Spec.PolicySpec spec) {
                     ? Decision.allow("listed in spec.policy.approvers")
                     : Decision.refuse(user + " is not an approver (spec.policy.approvers)");
         };
+    }
+
+    /**
+     * Cancelling a run: its requester ({@code requestedBy}, the run's trigger such as
+     * {@code slack:U123}), or anyone who may apply the infrastructure.
+     */
+    public Decision decideCancel(String user, Set<String> groups, String requestedBy) {
+        if (("slack:" + user).equals(requestedBy)) return Decision.allow("requested this run");
+        var base = operate(user, groups);
+        return base.allowed() ? Decision.allow("may apply this infrastructure (" + base.reason() + ")")
+                : Decision.refuse(user + " neither requested this run nor may apply this infrastructure (spec.policy.operators/approvers)");
     }
 
     /** An approver deciding a run: four eyes under {@code apply: approval}. */

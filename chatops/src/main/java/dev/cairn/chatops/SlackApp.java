@@ -1,5 +1,6 @@
 package dev.cairn.chatops;
 
+import dev.cairn.notify.slack.BlockKit;
 import com.slack.api.Slack;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
@@ -115,7 +116,7 @@ public final class SlackApp {
         } catch (InfraCommand.UsageException ignored) {
             // not expected; priming must never fail the snapshot
         }
-        json(BlockKit.message("usage", BlockKit.usage(null)));
+        json(BlockKit.message("usage", InfraService.usage(null)));
         return refused.status();
     }
 

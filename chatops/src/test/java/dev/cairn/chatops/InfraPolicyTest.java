@@ -40,4 +40,14 @@ class InfraPolicyTest {
         var auto = new Policy(new Spec.PolicySpec("auto", List.of("U0APPROVER"), List.of(), null));
         assertThat(auto.decideApproval("U0APPROVER", Set.of(), "slack:U0APPROVER").allowed()).as("no four eyes without apply: approval").isTrue();
     }
+
+    @Test
+    void theRequesterOrWhoeverMayApplyCancelsARun() {
+        assertThat(PROD.decideCancel("U0STRANGER", Set.of(), "slack:U0STRANGER").reason()).isEqualTo("requested this run");
+        assertThat(PROD.decideCancel("U0OPERATOR", Set.of(), "slack:U0X").allowed()).isTrue();
+        assertThat(PROD.decideCancel("U0LEAD", Set.of("S0LEADS"), null).allowed()).as("through a user group").isTrue();
+        assertThat(PROD.decideCancel("U0STRANGER", Set.of(), "github:push d-1").allowed()).isFalse();
+        assertThat(PROD.decideCancel("U0STRANGER", Set.of(), null).reason()).contains("neither requested this run nor may apply");
+        assertThat(OPEN.decideCancel("U0ANYONE", Set.of(), null).allowed()).as("no lists: anyone").isTrue();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.chatops;
 
+import dev.cairn.notify.slack.BlockKit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.bolt.aws_lambda.request.ApiGatewayRequest;
 import dev.cairn.aws.approval.DynamoApprovalStore;
@@ -174,6 +175,38 @@ class SlackApprovalAwsIT {
         assertThat(awaitEnd(execution)).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(api.methods()).contains("chat.update");
         assertThat(api.calls.stream().map(SlackWebApi.Call::body)).noneMatch(b -> b.contains(token));
+    }
+
+    @Test
+    void aStrangerCannotCancelARunAndItsRequesterStopsTheExecution() throws Exception {
+        // moto 5.2.1's executing Step Functions answers StopExecution without stopping the interpreted
+        // execution: this one runs on moto's plain Step Functions (an execution stays RUNNING until stopped)
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(moto.endpoint() + "/moto-api/config"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"stepfunctions\":{\"execute_state_machine\":false}}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(sfn.createStateMachine(b -> b.name("cairn-reconcile").roleArn("arn:aws:iam::123456789012:role/cairn")
+                .definition("{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Pass\",\"End\":true}}}")).stateMachineArn())
+                .isEqualTo(stateMachineArn);
+        var function = new SlackFunction(env);
+        var apply = "team_id=T0CAIRN&channel_id=C0INFRA&user_id=U0REQUESTER&command=%2Finfra&text=apply+prod"
+                + "&response_url=http%3A%2F%2F127.0.0.1%3A1%2Fh&trigger_id=777.888.cancel";
+        assertThat(function.handleRequest(event(apply, Map.of()), null).getStatusCode()).isEqualTo(200);
+        var execution = sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions().getFirst();
+        assertThat(sfn.describeExecution(b -> b.executionArn(execution.executionArn())).status()).isEqualTo(ExecutionStatus.RUNNING);
+
+        var cancel = "team_id=T0CAIRN&channel_id=C0INFRA&user_id=%s&command=%%2Finfra&text=cancel+prod%%2F" + execution.name()
+                + "&response_url=http%%3A%%2F%%2F127.0.0.1%%3A1%%2Fh&trigger_id=%s";
+        var refused = function.handleRequest(event(cancel.formatted("U0STRANGER", "t.1"), Map.of()), null);
+        assertThat(refused.getStatusCode()).isEqualTo(200);
+        assertThat(refused.getBody()).contains("ephemeral").contains("refused");
+        assertThat(sfn.describeExecution(b -> b.executionArn(execution.executionArn())).status()).isEqualTo(ExecutionStatus.RUNNING);
+
+        var cancelled = function.handleRequest(event(cancel.formatted("U0REQUESTER", "t.2"), Map.of()), null);
+        assertThat(cancelled.getStatusCode()).isEqualTo(200);
+        assertThat(cancelled.getBody()).contains("in_channel").contains("cancelled by");
+        assertThat(awaitEnd(execution.executionArn())).isEqualTo(ExecutionStatus.ABORTED);
+        var again = function.handleRequest(event(cancel.formatted("U0REQUESTER", "t.3"), Map.of()), null);
+        assertThat(again.getBody()).contains("is not running");
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class AwsStores implements AutoCloseable {
     private final DynamoDeliveryStore deliveries;
     private final DynamoRevisionStore revisions;
     private final DynamoAuditLog audit;
+    private final DynamoThreadStore threads;
     private final S3BlobStore blobs;
 
     public AwsStores(DynamoDbClient dynamo, S3Client s3, KmsClient kms, String table, String bucket, String kmsKeyId) {
@@ -56,6 +57,7 @@ public final class AwsStores implements AutoCloseable {
         this.deliveries = new DynamoDeliveryStore(dynamo, table);
         this.revisions = new DynamoRevisionStore(dynamo, table);
         this.audit = new DynamoAuditLog(dynamo, table);
+        this.threads = new DynamoThreadStore(dynamo, table);
         this.blobs = new S3BlobStore(s3, bucket, kmsKeyId);
     }
 
@@ -109,6 +111,10 @@ public final class AwsStores implements AutoCloseable {
 
     public DynamoRevisionStore revisions() {
         return revisions;
+    }
+
+    public DynamoThreadStore threads() {
+        return threads;
     }
 
     public DynamoAuditLog audit() {

@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
  * INFRA#&lt;infra&gt;                   OUTPUT#&lt;stage&gt;                    output    DynamoOutputStore
  * INFRA#&lt;infra&gt;                   LOCK                              lock      DynamoLockStore
  * INFRA#&lt;infra&gt;                   REVISION                          revision  DynamoRevisionStore
+ * INFRA#&lt;infra&gt;                   THREAD#&lt;runId&gt;                    thread    DynamoThreadStore (expiresAt set)
  * INFRA#&lt;infra or -&gt;              AUDIT#&lt;utc time, ns&gt;#&lt;8 hex&gt;       audit     DynamoAuditLog
  * DELIVERY#&lt;source&gt;#&lt;deliveryId&gt;  DELIVERY                          delivery  DynamoDeliveryStore (expiresAt set)
  * </pre>
@@ -40,6 +41,11 @@ public final class TableSchema {
 
     static String runKey(String runId) {
         return "RUN#" + runId;
+    }
+
+    static String threadKey(String runId) {
+        if (runId == null || runId.isBlank()) throw new IllegalArgumentException("a run id is required");
+        return "THREAD#" + runId;
     }
 
     static String outputKey(String stage) {

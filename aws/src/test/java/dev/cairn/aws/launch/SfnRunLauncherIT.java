@@ -14,6 +14,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -99,6 +100,33 @@ class SfnRunLauncherIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void theStagesGoIntoTheInputCommaJoinedAndEmptyMeansEveryStage() throws Exception {
+        var launcher = new SfnRunLauncher(sfn, stateMachineArn);
+        var commit = "3333333333333333333333333333333333333333";
+        var limited = new RunRequest(ExecutionNames.of("dev", RunAction.PLAN, commit, "slack:T1", java.util.List.of("network", "domain")), "dev",
+                RunAction.PLAN, commit, "refs/heads/main", "slack:U1", java.util.List.of("network", "domain"));
+        var every = request("dev", commit, "d-3");
+        var limitedInput = new ObjectMapper().readValue(sfn.describeExecution(b -> b.executionArn(launcher.launch(limited).executionId())).input(), Map.class);
+        var everyInput = new ObjectMapper().readValue(sfn.describeExecution(b -> b.executionArn(launcher.launch(every).executionId())).input(), Map.class);
+        assertThat(limitedInput).containsEntry("stages", "network,domain");
+        assertThat(everyInput).as("the state machine reads $.stages: always present").containsEntry("stages", "");
+    }
+
+    @Test
+    void cancelStopsARunningExecutionWithErrorCancelledAndIsFalseWhenNothingRuns() throws Exception {
+        var launcher = new SfnRunLauncher(sfn, stateMachineArn);
+        var request = request("staging", "4444444444444444444444444444444444444444", "d-4");
+        var arn = launcher.launch(request).executionId();
+        assertThat(sfn.describeExecution(b -> b.executionArn(arn)).status()).isEqualTo(ExecutionStatus.RUNNING);
+
+        assertThat(launcher.cancel(request.name(), "cancelled by slack:U1 (/infra cancel)")).isTrue();
+        var stopped = sfn.describeExecution(b -> b.executionArn(arn));
+        assertThat(stopped.status()).isEqualTo(ExecutionStatus.ABORTED);
+        assertThat(launcher.cancel(request.name(), "again")).as("not running any more").isFalse();
+        assertThat(launcher.cancel("staging-apply-never-started", "x")).as("no such execution").isFalse();
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class ReconcileTaskFunction implements RequestHandler<Map<String, O
                 case "prepare" -> {
                     var prepared = tasks.prepare(infra, RunAction.valueOf(required(input, "action").toUpperCase(Locale.ROOT)),
                             required(input, "commit"), ReconcileTasks.text(input, "ref").orElse("refs/heads/main"),
-                            ReconcileTasks.text(input, "trigger").orElse(""), required(input, "executionArn"));
+                            ReconcileTasks.text(input, "trigger").orElse(""), required(input, "executionArn"), stages(input));
                     yield Map.of("runId", prepared.runId(), "parallelism", prepared.parallelism());
                 }
                 case "next" -> {
@@ -123,7 +123,18 @@ public final class ReconcileTaskFunction implements RequestHandler<Map<String, O
             return Map.of("status", "FAILED");
         }
         LOG.info("execution ended", entry("execution", executionArn), entry("status", status));
-        return Map.of("status", tasks.finish(infra, executionArn, "the execution was " + status.toLowerCase(Locale.ROOT).replace('_', ' ')).name());
+        var why = "the execution was " + status.toLowerCase(Locale.ROOT).replace('_', ' ');
+        // a cancel (/infra cancel: StopExecution with error Cancelled) says who; its cause is ours, never a secret
+        if ("Cancelled".equals(detail.get("error")) && detail.get("cause") instanceof String cause && !cause.isBlank()) {
+            why += ": " + cause.strip().lines().findFirst().orElse("");
+        }
+        return Map.of("status", tasks.finish(infra, executionArn, why).name());
+    }
+
+    /** {@code "stages": "network,domain"} as the launcher sends it (empty or absent: every stage). */
+    static java.util.List<String> stages(Map<String, Object> input) {
+        return ReconcileTasks.text(input, "stages").map(text -> java.util.Arrays.stream(text.split(",")).map(String::strip)
+                .filter(s -> !s.isEmpty()).distinct().toList()).orElse(java.util.List.of());
     }
 
     private static String required(Map<String, Object> input, String key) {

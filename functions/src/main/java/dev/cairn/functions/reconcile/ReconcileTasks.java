@@ -86,8 +86,23 @@ public final class ReconcileTasks {
      * Idempotent: a retried Prepare of the same execution finds its own lock and run.
      */
     public Prepared prepare(String infrastructure, RunAction action, String commit, String ref, String trigger, String executionArn) throws Exception {
+        return prepare(infrastructure, action, commit, ref, trigger, executionArn, List.of());
+    }
+
+    /**
+     * As {@link #prepare(String, RunAction, String, String, String, String)}, the run limited to
+     * {@code stages} ({@code /infra plan prod --stage network}; empty: every stage), as
+     * {@link StagePlanner.Planned#limitedTo} says. A stage the infrastructure lacks, or a destroy
+     * that would leave an applied dependent without its upstream, fails Prepare with the reason,
+     * recorded on a failed run (Finish then releases the lock).
+     */
+    public Prepared prepare(String infrastructure, RunAction action, String commit, String ref, String trigger, String executionArn,
+                            List<String> stages) throws Exception {
         var held = locks.owner(infrastructure).filter(o -> executionArn.equals(o.executionArn()));
-        if (held.isPresent() && runs.get(infrastructure, held.get().runId()).isPresent()) {
+        var own = held.flatMap(o -> runs.get(infrastructure, o.runId()));
+        if (own.isPresent()) {
+            // a retry: a run refused here stays refused
+            if (own.get().status() == RunStatus.FAILED && own.get().stages().isEmpty()) throw new IllegalArgumentException(own.get().error());
             return new Prepared(held.get().runId(), graphs.load(infrastructure, held.get().runId()).parallelism());
         }
         var now = clock.instant();
@@ -95,15 +110,46 @@ public final class ReconcileTasks {
         if (held.isEmpty()) {
             locks.acquire(infrastructure, new LockStore.LockOwner(runId, "step-functions", 0, now, now.plus(LEASE), executionArn));
         }
-        var planned = planner.plan(new StagePlanner.Request(infrastructure, action, commit, ref));
+        var full = planner.plan(new StagePlanner.Request(infrastructure, action, commit, ref));
+        StagePlanner.Planned planned;
+        try {
+            planned = full.limitedTo(stages);
+            if (action == RunAction.DESTROY && !stages.isEmpty()) refuseOrphans(infrastructure, full, stages);
+        } catch (IllegalArgumentException refused) {
+            var failed = new Run(runId, infrastructure, action, RunStatus.FAILED, trigger, commit, now, clock.instant(), List.of(),
+                    new LinkedHashMap<>(), refused.getMessage(), 0);
+            if (runs.get(infrastructure, runId).isEmpty()) runs.put(failed);
+            graphs.save(infrastructure, runId, new StagePlanner.Planned(new dev.cairn.reconciler.graph.StageGraph(), 1, Map.of(),
+                    full.notifications()));
+            notifier.runFinished(failed, Map.of());
+            throw refused;
+        }
         graphs.save(infrastructure, runId, planned);
-        var stages = new LinkedHashMap<String, StageResult>();
-        for (var stage : planned.graph().stages()) stages.put(stage, StageResult.pending(stage));
+        var results = new LinkedHashMap<String, StageResult>();
+        for (var stage : planned.graph().stages()) results.put(stage, StageResult.pending(stage));
         var run = new Run(runId, infrastructure, action, RunStatus.RUNNING, trigger, commit, now, null,
-                planned.graph().waves(), stages, null, 0);
+                planned.graph().waves(), results, null, 0);
         runs.put(run);
         notifier.runStarted(run);
         return new Prepared(runId, Math.max(1, planned.parallelism()));
+    }
+
+    /**
+     * A destroy of some stages only must not leave a stage that depends on them applied: its
+     * upstream would be gone under it. Refused unless those dependents are destroyed too.
+     */
+    private void refuseOrphans(String infrastructure, StagePlanner.Planned full, List<String> stages) {
+        var applied = outputs.all(infrastructure).keySet();
+        var orphans = new java.util.TreeSet<String>();
+        for (var stage : stages) {
+            for (var dependent : full.graph().transitiveDependents(stage)) {
+                if (!stages.contains(dependent) && applied.contains(dependent)) orphans.add(dependent);
+            }
+        }
+        if (!orphans.isEmpty()) {
+            throw new IllegalArgumentException("destroying only " + String.join(", ", stages) + " would leave " + String.join(", ", orphans)
+                    + " (applied, and depending on it) without its upstream: destroy those too (--stage for each) or everything");
+        }
     }
 
     /** The scheduler over the run record: records the newly skipped stages, marks the started ones, renews the lease. */
@@ -134,7 +180,9 @@ public final class ReconcileTasks {
             for (var stage : next.start()) changed.put(stage, r.stage(stage).with(StageStatus.PLANNING));
             return withStages(r, changed);
         });
-        next.skipped().keySet().forEach(s -> notifier.stageChanged(updated, updated.stage(s)));
+        // one edit of the run's thread shows them all (a skipped stage is final: it waits for its turn)
+        next.skipped().keySet().stream().findFirst().or(() -> next.start().stream().findFirst())
+                .ifPresent(s -> notifier.stageChanged(updated, updated.stage(s)));
         var start = new ArrayList<StageStart>();
         for (var stage : next.start()) {
             var policy = planned.policy(stage);
@@ -162,9 +210,10 @@ public final class ReconcileTasks {
      * changes, or a plan-only run).
      */
     public String planned(String infrastructure, String runId, String stage) {
-        completeFromReport(infrastructure, runId, stage);
+        boolean reported = completeFromReport(infrastructure, runId, stage);
         var run = get(infrastructure, runId);
         var result = run.stage(stage);
+        if (reported && result != null) notifier.stageChanged(run, result);
         if (run.action() == RunAction.PLAN || result == null || result.plan() == null || !result.plan().hasChanges()) return "record";
         return graphs.load(infrastructure, runId).policy(stage).approval() ? "approve" : "apply";
     }
@@ -247,10 +296,31 @@ public final class ReconcileTasks {
                 return new Run(ended.id(), ended.infrastructure(), ended.action(), ended.status(), ended.trigger(), ended.revision(),
                         ended.startedAt(), ended.finishedAt(), ended.waves(), ended.stages(), ended.error(), r.version() + 1);
             });
-            notifier.runFinished(run, Map.of());
+            notifier.runFinished(run, shownOutputs(run));
+            if (driftFound(run)) notifier.driftFound(run);
         }
         locks.release(infrastructure, runId);
         return run.status();
+    }
+
+    /** The run's stages' latest outputs for its result message; none when they cannot be read (Finish must go on). */
+    private Map<String, dev.cairn.reconciler.store.StageOutputs> shownOutputs(Run run) {
+        try {
+            var shown = new LinkedHashMap<>(outputs.all(run.infrastructure()));
+            shown.keySet().retainAll(run.stages().keySet());
+            return shown;
+        } catch (RuntimeException unreadable) {
+            return Map.of();
+        }
+    }
+
+    /** The trigger prefix of the scheduled plan-only drift checks ({@code ScheduleFunction}). */
+    static final String DRIFT_TRIGGER = "schedule:drift";
+
+    /** A scheduled drift check (a plan-only run) whose plans have changes: what git did not make. */
+    static boolean driftFound(Run run) {
+        return run.action() == RunAction.PLAN && run.trigger() != null && run.trigger().startsWith(DRIFT_TRIGGER)
+                && run.stages().values().stream().anyMatch(s -> s.plan() != null && s.plan().hasChanges());
     }
 
     /** Stage completion from the report `cairn stage` left at {@link BundleKeys#result}; false when there is none. */

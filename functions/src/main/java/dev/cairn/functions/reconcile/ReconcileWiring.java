@@ -1,6 +1,13 @@
 package dev.cairn.functions.reconcile;
 
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.methods.MethodsClient;
 import dev.cairn.aws.approval.DynamoApprovalStore;
+import dev.cairn.notify.slack.SlackNotifier;
+import dev.cairn.reconciler.run.Run;
+import dev.cairn.reconciler.store.ThreadStore;
+import dev.cairn.reconciler.store.local.LocalThreadStore;
 import dev.cairn.aws.secrets.CachedSecrets;
 import dev.cairn.aws.secrets.WebhookSecrets;
 import dev.cairn.aws.store.AwsStores;
@@ -8,15 +15,16 @@ import dev.cairn.functions.GitMirror;
 import dev.cairn.reconciler.notify.RunNotifier;
 import dev.cairn.reconciler.run.Workspace;
 import dev.cairn.reconciler.store.BlobStore;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Builds {@link ReconcileTasks} from an environment map: the DynamoDB/S3 stores of
@@ -27,10 +35,14 @@ import java.util.Map;
  * repository {@code CAIRN_REPO_URL} (a private one with the token of the secret
  * {@code CAIRN_GIT_TOKEN_NAME}) through the git cache {@code CAIRN_GIT_CACHE_DIR} (default: the
  * webhook's); {@code CAIRN_APPROVAL_TIMEOUT_SECONDS} (default 86400) bounds an approval's wait.
+ * The run threads go to Slack through {@link #notifier} (threads kept in the table, or under
+ * {@code threads/} of the state dir).
  */
 final class ReconcileWiring {
     static final String APPROVAL_TIMEOUT = "CAIRN_APPROVAL_TIMEOUT_SECONDS";
     static final String REPO_URL = "CAIRN_REPO_URL";
+    static final String SLACK_BOT_TOKEN = "CAIRN_SLACK_BOT_TOKEN";
+    static final String SLACK_API_URL = "CAIRN_SLACK_API_URL";
 
     private ReconcileWiring() {
     }
@@ -42,11 +54,42 @@ final class ReconcileWiring {
             var stores = AwsStores.fromEnv(env);
             var approvals = new DynamoApprovalStore(stores.dynamo(), stores.table());
             return new ReconcileTasks(stores.runs(), stores.outputs(), stores.locks(), stores.blobs(), planner(env, stores.blobs()), approvals,
-                    RunNotifier.NONE, timeout, Clock.systemUTC());
+                    notifier(env, stores.threads(), stores.blobs()), timeout, Clock.systemUTC());
         }
         var workspace = new Workspace(Path.of(env.getOrDefault("CAIRN_STATE_DIR", ".cairn")));
         return new ReconcileTasks(workspace.runs(), workspace.outputs(), workspace.locks(), workspace.blobs(), planner(env, workspace.blobs()), null,
-                RunNotifier.NONE, timeout, Clock.systemUTC());
+                notifier(env, new LocalThreadStore(workspace.root().resolve("threads")), workspace.blobs()), timeout, Clock.systemUTC());
+    }
+
+    /**
+     * The run threads in Slack when a bot token is configured ({@value #SLACK_BOT_TOKEN}, which wins,
+     * else the Secrets Manager secret {@value #SLACK_BOT_TOKEN}{@code _NAME}, read on the first
+     * message); {@value #SLACK_API_URL} moves the Web API (tests). Each run's channel and events
+     * come from its manifest at the run's commit ({@code spec.notifications.slack}, saved by
+     * Prepare beside the run); no channel, no Slack call. No token: no notifier.
+     */
+    static RunNotifier notifier(Map<String, String> env, ThreadStore threads, BlobStore blobs) {
+        var token = env.get(SLACK_BOT_TOKEN);
+        var tokenName = env.get(SLACK_BOT_TOKEN + "_NAME");
+        if (blank(token) && blank(tokenName)) return RunNotifier.NONE;
+        var config = new SlackConfig();
+        var apiUrl = env.get(SLACK_API_URL);
+        if (!blank(apiUrl)) config.setMethodsEndpointUrlPrefix(apiUrl.strip().endsWith("/") ? apiUrl.strip() : apiUrl.strip() + "/");
+        var slack = Slack.getInstance(config);
+        var secrets = blank(token) ? CachedSecrets.secretsManager(() -> secretsManager(env), Duration.ofMinutes(5)) : null;
+        Supplier<MethodsClient> client = () -> slack.methods(blank(token) ? secrets.get(tokenName.strip()) : token.strip());
+        var graphs = new RunGraphs(blobs);
+        var targets = new ConcurrentHashMap<String, Optional<SlackNotifier.Target>>();
+        Function<Run, SlackNotifier.Target> targetOf = run -> {
+            if (targets.size() > 1000) targets.clear(); // a warm container serves many runs; this is only a cache
+            return targets.computeIfAbsent(run.infrastructure() + "/" + run.id(),
+                    k -> Optional.ofNullable(SlackNotifier.Target.of(graphs.load(run.infrastructure(), run.id()).notifications()))).orElse(null);
+        };
+        return new SlackNotifier(client, threads, targetOf, SlackNotifier.DEFAULT_INTERVAL, Clock.systemUTC());
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static StagePlanner planner(Map<String, String> env, BlobStore blobs) {
@@ -63,12 +106,8 @@ final class ReconcileWiring {
         return new RepoStagePlanner(mirror, url.strip(), Path.of(System.getProperty("java.io.tmpdir"), "cairn-reconcile"), blobs);
     }
 
+    /** Region, endpoint and credentials from the map ({@code cairn invoke} passes a template's), else the SDK's defaults. */
     private static SecretsManagerClient secretsManager(Map<String, String> env) {
-        var builder = SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
-        var region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
-        if (region != null && !region.isBlank()) builder.region(Region.of(region.strip()));
-        var endpoint = env.get("AWS_ENDPOINT_URL");
-        if (endpoint != null && !endpoint.isBlank()) builder.endpointOverride(URI.create(endpoint.strip()));
-        return builder.build();
+        return new dev.cairn.aws.AwsClients(env).build(SecretsManagerClient.builder());
     }
 }

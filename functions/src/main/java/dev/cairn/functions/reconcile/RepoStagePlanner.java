@@ -68,7 +68,7 @@ public final class RepoStagePlanner implements StagePlanner {
             for (var stage : built.stages().graph().stages()) policies.put(stage, new StagePolicy(approval, roleArn));
             var terraform = repo.config().terraform();
             int parallelism = terraform == null || terraform.parallelism() == null ? DEFAULT_PARALLELISM : terraform.parallelism();
-            return new Planned(built.stages().graph(), parallelism, policies);
+            return new Planned(built.stages().graph(), parallelism, policies, spec.notifications());
         } finally {
             deleteTree(dir);
         }

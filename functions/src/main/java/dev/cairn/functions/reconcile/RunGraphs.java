@@ -33,7 +33,11 @@ final class RunGraphs {
                     "approval", policy.approval(), "roleArn", policy.roleArn()));
         }
         try {
-            blobs.put(key(infrastructure, runId), JSON.writeValueAsBytes(Map.of("parallelism", planned.parallelism(), "stages", stages)));
+            var plan = new LinkedHashMap<String, Object>();
+            plan.put("parallelism", planned.parallelism());
+            plan.put("stages", stages);
+            if (planned.notifications() != null) plan.put("notifications", planned.notifications());
+            blobs.put(key(infrastructure, runId), JSON.writeValueAsBytes(plan));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -52,7 +56,9 @@ final class RunGraphs {
                 policies.put(e.getKey(), new StagePlanner.StagePolicy(e.getValue().path("approval").asBoolean(),
                         e.getValue().path("roleArn").asText("")));
             });
-            return new StagePlanner.Planned(graph, tree.path("parallelism").asInt(1), policies);
+            var notifications = tree.hasNonNull("notifications")
+                    ? JSON.treeToValue(tree.get("notifications"), dev.cairn.reconciler.manifest.Spec.NotificationsSpec.class) : null;
+            return new StagePlanner.Planned(graph, tree.path("parallelism").asInt(1), policies, notifications);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,10 +1,14 @@
 package dev.cairn.functions.reconcile;
 
+import dev.cairn.reconciler.diag.Suggestions;
 import dev.cairn.reconciler.graph.StageGraph;
+import dev.cairn.reconciler.manifest.Spec;
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.RunAction;
 import dev.cairn.reconciler.store.StageOutputs;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,9 +23,40 @@ public interface StagePlanner {
     record StagePolicy(boolean approval, String roleArn) {
     }
 
-    record Planned(StageGraph graph, int parallelism, Map<String, StagePolicy> stages) {
+    /** @param notifications the manifest's {@code spec.notifications} (where the run's thread goes), or null */
+    record Planned(StageGraph graph, int parallelism, Map<String, StagePolicy> stages, Spec.NotificationsSpec notifications) {
+        public Planned(StageGraph graph, int parallelism, Map<String, StagePolicy> stages) {
+            this(graph, parallelism, stages, null);
+        }
+
         public StagePolicy policy(String stage) {
             return stages.getOrDefault(stage, new StagePolicy(false, ""));
+        }
+
+        /**
+         * The run limited to {@code only} ({@code --stage}): those stages and the dependencies among
+         * them; a stage's upstream stages outside the set are not run, their outputs come from the
+         * output store at Render (an upstream never applied: Render says to apply it first).
+         *
+         * @throws IllegalArgumentException naming a stage the infrastructure does not have, with a did-you-mean
+         */
+        public Planned limitedTo(Collection<String> only) {
+            if (only == null || only.isEmpty()) return this;
+            for (var stage : only) {
+                if (!graph.stages().contains(stage)) {
+                    var close = Suggestions.closest(stage, graph.stages());
+                    throw new IllegalArgumentException("no stage `" + stage + "` in this infrastructure"
+                            + (close == null ? "" : "; did you mean `" + close + "`?") + " (stages: " + String.join(", ", graph.stages()) + ")");
+                }
+            }
+            var limited = new StageGraph();
+            for (var stage : graph.stages()) if (only.contains(stage)) limited.addStage(stage);
+            for (var stage : limited.stages()) {
+                for (var upstream : graph.dependenciesOf(stage)) if (only.contains(upstream)) limited.addDependency(stage, upstream);
+            }
+            var policies = new LinkedHashMap<String, StagePolicy>();
+            for (var stage : limited.stages()) policies.put(stage, policy(stage));
+            return new Planned(limited, parallelism, policies, notifications);
         }
     }
 

@@ -425,7 +425,7 @@ class StateMachineFlowIT {
                 .definition(machine)).stateMachineArn();
         var input = JSON.createObjectNode().put("infrastructure", "dev").put("action", "APPLY")
                 .put("commit", "0123456789abcdef0123456789abcdef01234567").put("ref", "refs/heads/main")
-                .put("trigger", "github:push d-1").put("name", "dev-apply-0123456");
+                .put("trigger", "github:push d-1").put("name", "dev-apply-0123456").put("stages", "");
         input.putObject("__next").put("n", -1).set("results", scenario.next);
         var execution = sfn.startExecution(b -> b.stateMachineArn(arn).name("run-" + MACHINES.get()).input(input.toString()))
                 .executionArn();

@@ -25,7 +25,17 @@ public final class ExecutionNames {
      *                      request id); part of the hash, not shown
      */
     public static String of(String infrastructure, RunAction action, String commit, String discriminator) {
-        var hash = sha256(infrastructure + "\n" + action + "\n" + commit + "\n" + discriminator).substring(0, 12);
+        return of(infrastructure, action, commit, discriminator, java.util.List.of());
+    }
+
+    /**
+     * The name of a run limited to {@code stages} ({@code --stage}): the stage set (in any order) is
+     * part of the hash, so runs of one commit over different stages get different names; an empty
+     * set is every stage, named as {@link #of(String, RunAction, String, String)} names it.
+     */
+    public static String of(String infrastructure, RunAction action, String commit, String discriminator, java.util.Collection<String> stages) {
+        var limited = stages == null || stages.isEmpty() ? "" : "\nstages:" + String.join(",", new java.util.TreeSet<>(stages));
+        var hash = sha256(infrastructure + "\n" + action + "\n" + commit + "\n" + discriminator + limited).substring(0, 12);
         var shortCommit = commit.length() > 12 ? commit.substring(0, 12) : commit;
         var readable = safe(infrastructure) + "-" + action.name().toLowerCase(Locale.ROOT) + "-" + safe(shortCommit);
         var budget = MAX_LENGTH - hash.length() - 1;

@@ -1,4 +1,4 @@
-package dev.cairn.chatops;
+package dev.cairn.notify.slack;
 
 import dev.cairn.reconciler.approval.ApprovalStore;
 import dev.cairn.reconciler.run.Run;
@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Block Kit messages as plain maps (serialized to JSON for {@code chat.postMessage}, acks and
- * updates). Every message goes through {@link #limited}: at most {@value #MAX_BLOCKS} blocks and
+ * updates), shared by the Slack app ({@code chatops}) and the run notifier of the state machine's
+ * task function, which must not carry Bolt. Every message goes through {@link #limited}: at most {@value #MAX_BLOCKS} blocks and
  * {@value #MAX_TEXT} characters per text, so Slack never refuses one.
  */
 public final class BlockKit {
@@ -55,7 +56,14 @@ public final class BlockKit {
     }
 
     public static List<Map<String, Object>> runStarted(String infrastructure, String action, String runName, String user, String commit) {
-        return List.of(section(":arrow_forward: *" + action + " " + infrastructure + "* started by <@" + user + ">"),
+        return runStarted(infrastructure, action, runName, user, commit, List.of());
+    }
+
+    /** @param stages the stages the run is limited to; empty: every stage */
+    public static List<Map<String, Object>> runStarted(String infrastructure, String action, String runName, String user, String commit,
+                                                       List<String> stages) {
+        var only = stages.isEmpty() ? "" : " (only `" + String.join("`, `", stages) + "`)";
+        return List.of(section(":arrow_forward: *" + action + " " + infrastructure + "*" + only + " started by <@" + user + ">"),
                 context("run `" + runName + "` · commit `" + shortCommit(commit) + "`"));
     }
 
@@ -114,7 +122,8 @@ public final class BlockKit {
     /** The result: every output of every stage, sensitive ones masked. */
     public static List<Map<String, Object>> result(Run run, Map<String, StageOutputs> outputs) {
         var blocks = new ArrayList<Map<String, Object>>();
-        blocks.add(section("*" + run.infrastructure() + "* " + run.action().name().toLowerCase() + " " + run.status().name().toLowerCase()));
+        blocks.add(section("*" + run.infrastructure() + "* " + run.action().name().toLowerCase() + " " + run.status().name().toLowerCase()
+                + (run.error() == null ? "" : ": " + run.error())));
         for (var stage : outputs.values()) {
             var text = new StringBuilder("`" + stage.stage() + "`");
             stage.values().forEach((k, v) -> text.append("\n• ").append(k).append(" = ").append(v.sensitive() ? "(sensitive)" : "`" + v.value() + "`"));
@@ -122,10 +131,6 @@ public final class BlockKit {
         }
         for (var s : run.stages().values()) if (s.error() != null) blocks.add(section(":x: `" + s.stage() + "` failed:\n```" + tail(s.log() != null ? s.log() : s.error(), 2000) + "```"));
         return limited(blocks);
-    }
-
-    public static List<Map<String, Object>> usage(String problem) {
-        return List.of(section(problem == null ? "*/infra*" : ":warning: " + problem), section(InfraCommand.USAGE));
     }
 
     private static String tail(String text, int max) {

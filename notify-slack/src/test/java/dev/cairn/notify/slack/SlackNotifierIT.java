@@ -1,0 +1,174 @@
+package dev.cairn.notify.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.methods.MethodsClient;
+import dev.cairn.notify.slack.testing.SlackWebApi;
+import dev.cairn.reconciler.approval.ApprovalStore;
+import dev.cairn.reconciler.run.Run;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.run.RunStatus;
+import dev.cairn.reconciler.run.StageResult;
+import dev.cairn.reconciler.run.StageStatus;
+import dev.cairn.reconciler.store.StageOutputs;
+import dev.cairn.reconciler.store.ThreadStore;
+import dev.cairn.reconciler.store.local.LocalThreadStore;
+import dev.cairn.reconciler.terraform.PlanSummary;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The run thread against a local Web API: one thread per run (kept in a {@link ThreadStore}, so
+ * two notifiers — two Lambda invocations — share it), the head edited in place, rationed, never
+ * back to an older state; replies in the thread; Block Kit limits; secrets masked; the manifest's
+ * {@code events} respected.
+ */
+class SlackNotifierIT {
+    static final Duration INTERVAL = Duration.ofMillis(300);
+
+    @TempDir
+    Path dir;
+    SlackWebApi api;
+    ThreadStore threads;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new SlackWebApi();
+        threads = new LocalThreadStore(dir.resolve("threads"));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    static MethodsClient client(String url) {
+        var config = new SlackConfig();
+        config.setMethodsEndpointUrlPrefix(url);
+        return Slack.getInstance(config).methods("xoxb-test");
+    }
+
+    SlackNotifier notifier(SlackNotifier.Target target) {
+        return new SlackNotifier(() -> client(api.url()), threads, run -> target, INTERVAL, Clock.systemUTC());
+    }
+
+    static Run run(int stages, StageStatus status, String error, long version) {
+        var results = new LinkedHashMap<String, StageResult>();
+        var plan = new PlanSummary(120, 0, 0, IntStream.range(0, 120)
+                .mapToObj(i -> new PlanSummary.ResourceChange("aws_route53_record.r[" + i + "]", PlanSummary.Action.CREATE)).toList(), List.of());
+        for (int i = 0; i < stages; i++) {
+            results.put("stage" + i, new StageResult("stage" + i, status, plan, error, Instant.now(), null, error == null ? null : "x".repeat(9000)));
+        }
+        return new Run("20261201T120000Z-ab12", "prod", RunAction.APPLY, error == null ? RunStatus.RUNNING : RunStatus.FAILED, "slack:U1", "abc",
+                Instant.now(), null, List.of(), results, null, version);
+    }
+
+    static Run with(Run run, String stage, StageStatus status) {
+        return run.withStage(run.stage(stage).with(status));
+    }
+
+    @Test
+    void oneThreadPerRunItsHeadEditedInPlaceAtMostOncePerIntervalAndRepliesInIt() throws Exception {
+        var target = new SlackNotifier.Target("#infra-prod", Set.of());
+        var first = notifier(target);
+        var second = notifier(target); // another invocation, same thread store
+        var run = run(60, StageStatus.PENDING, null, 0);
+        first.runStarted(run);
+        second.runStarted(run); // a retried Prepare: nothing new is posted
+        var planning = with(run, "stage0", StageStatus.PLANNING);
+        second.stageChanged(planning, planning.stage("stage0")); // within the interval of the post, still running: coalesced
+        var applied = with(planning, "stage1", StageStatus.APPLIED);
+        first.stageChanged(applied, applied.stage("stage1"));    // finished: waits for its turn, then shown
+        second.stageChanged(planning, planning.stage("stage0")); // an older state than the one shown: never shown
+        var approval = new ApprovalStore.Approval("prod", run.id(), "stage0", ApprovalStore.State.PENDING,
+                run.stage("stage0").plan(), "ef".repeat(32), "slack:U1", "secret-task-token", Instant.now(), null, null, null, null);
+        second.approvalRequested(applied, approval);
+        var outputs = Map.of("network", new StageOutputs("network", run.id(), Instant.now(), Map.of(
+                "vpc_id", new StageOutputs.Output("vpc-123", false), "db_password", new StageOutputs.Output("hunter2-secret", true))));
+        var failed = run(2, StageStatus.FAILED, "Error: boom, the password hunter2-secret leaked", applied.version() + 1);
+        first.runFinished(failed, outputs);
+        second.driftFound(failed);
+
+        var calls = api.appCalls();
+        assertThat(calls.stream().map(SlackWebApi.Call::method)).containsExactly(
+                "chat.postMessage", "chat.update", "chat.postMessage", "chat.update", "chat.postMessage", "chat.postMessage");
+        var head = calls.get(0).form();
+        assertThat(head.get("channel")).isEqualTo("#infra-prod");
+        assertThat(head.containsKey("thread_ts")).isFalse();
+        var ts = "1733000000.000100";
+        assertThat(calls.get(1).form()).containsEntry("ts", ts).containsEntry("channel", SlackWebApi.CHANNEL_ID);
+        assertThat(calls.get(1).form().get("blocks")).contains("`stage1` applied");
+        assertThat(calls.get(3).form()).containsEntry("ts", ts);
+        for (int i : new int[]{2, 4, 5}) {
+            assertThat(calls.get(i).form()).as("call %d is a reply in the run's thread", i).containsEntry("thread_ts", ts)
+                    .containsEntry("channel", SlackWebApi.CHANNEL_ID);
+        }
+        assertThat(calls.get(5).form()).as("drift is also shown in the channel").containsEntry("reply_broadcast", "1");
+        assertThat(calls.get(4).form()).doesNotContainEntry("reply_broadcast", "1");
+        var edits = calls.stream().filter(c -> c.method().equals("chat.update")).toList();
+        var post = calls.get(0);
+        assertThat(edits.get(0).atNanos() - post.atNanos()).as("the first edit waited for the interval after the post")
+                .isGreaterThanOrEqualTo(INTERVAL.toNanos() - Duration.ofMillis(30).toNanos());
+        assertThat(edits.get(1).atNanos() - edits.get(0).atNanos()).isGreaterThanOrEqualTo(INTERVAL.toNanos() - Duration.ofMillis(30).toNanos());
+
+        for (var call : calls) {
+            SlackWebApi.assertWithinBlockKitLimits(call);
+            assertThat(call.body()).doesNotContain("secret-task-token").doesNotContain("hunter2").doesNotContain("xoxb-test");
+        }
+        assertThat(calls.get(2).form().get("blocks")).contains("cairn_approve").contains("and 115 more");
+        assertThat(calls.get(4).form().get("blocks")).as("the failure with the log's tail").contains(":x: `stage0` failed").contains("xxxx")
+                .contains("(sensitive)").contains("vpc-123");
+        assertThat(calls.get(5).form().get("blocks")).contains("drift");
+        assertThat(threads.get("prod", run.id()).orElseThrow().version()).isEqualTo(failed.version());
+    }
+
+    @Test
+    void noChannelNoCallsAndTheManifestsEventsChooseWhatIsSent() {
+        var none = new SlackNotifier(() -> client(api.url()), threads, run -> null, INTERVAL, Clock.systemUTC());
+        var run = run(1, StageStatus.PENDING, null, 0);
+        none.runStarted(run);
+        none.stageChanged(run, run.stage("stage0"));
+        none.runFinished(run, Map.of());
+        none.driftFound(run);
+        assertThat(api.appCalls()).isEmpty();
+
+        // only failures and drift: no thread; the failed result and the drift go to the channel itself
+        var quiet = notifier(new SlackNotifier.Target("#infra-prod", Set.of("failure", "drift")));
+        quiet.runStarted(run);
+        quiet.stageChanged(run, run.stage("stage0"));
+        quiet.runFinished(run(1, StageStatus.APPLIED, null, 3).finish(RunStatus.SUCCEEDED, null), Map.of());
+        quiet.runFinished(run(1, StageStatus.FAILED, "Error: boom", 3), Map.of());
+        quiet.driftFound(run);
+        var calls = api.appCalls();
+        assertThat(calls.stream().map(SlackWebApi.Call::method)).containsExactly("chat.postMessage", "chat.postMessage");
+        assertThat(calls.get(0).form().get("blocks")).contains("failed");
+        assertThat(calls.get(1).form().get("blocks")).contains("drift");
+        assertThat(calls).allSatisfy(c -> assertThat(c.form()).doesNotContainKey("thread_ts"));
+    }
+
+    @Test
+    void aFailingWebApiNeverThrowsIntoTheRun() {
+        var notifier = new SlackNotifier(() -> client("http://127.0.0.1:1/api/"), threads, r -> new SlackNotifier.Target("#infra", Set.of()),
+                Duration.ZERO, Clock.systemUTC());
+        var run = run(1, StageStatus.APPLYING, null, 0);
+        notifier.runStarted(run);
+        notifier.stageChanged(run, run.stage("stage0"));
+        notifier.runFinished(run, Map.of());
+        notifier.driftFound(run);
+        assertThat(threads.get("prod", run.id())).isEmpty();
+    }
+}
