@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,9 @@ import java.util.regex.Pattern;
  *       default 3600, 900–43200; the external id the manifest gives, {@code spec.provider.externalId})
  *       and its temporary credentials as {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}/
  *       {@code AWS_SESSION_TOKEN}. The bundle's generated provider and S3 backend blocks would assume
- *       that role again, from itself: their {@code assume_role} for it is taken out of the work dir.</li>
+ *       that role again, from itself: their {@code assume_role} for it is taken out of the work dir.
+ *       The variables through which CodeBuild hands out the build's own role (the container
+ *       credentials endpoint) are emptied for Terraform, so a module sees the target role only.</li>
  *   <li><b>Stage secrets</b>: {@value #STAGE_SECRETS}, a JSON object of environment variable names
  *       ({@code TF_VAR_db_password}) to either the value itself (what CodeBuild hands over for a
  *       {@code SECRETS_MANAGER} variable holding such an object) or {@code {"secretId": "ARN or name",
@@ -46,6 +49,9 @@ final class StageEnvironment {
     static final String SESSION_SECONDS = "CAIRN_TARGET_SESSION_SECONDS";
     static final String STAGE_SECRETS = "CAIRN_STAGE_SECRETS";
     static final int DEFAULT_SESSION_SECONDS = 3600;
+    private static final List<String> BUILD_ROLE_VARIABLES = List.of("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> RESERVED = Set.of("PATH", "HOME", "SHELL", "USER", "TMPDIR", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
             "TF_IN_AUTOMATION", "TF_INPUT", "TF_DATA_DIR", "TF_WORKSPACE", "CHECKPOINT_DISABLE");
@@ -61,7 +67,11 @@ final class StageEnvironment {
     static Map<String, String> resolve(Map<String, String> env, Path dir, String runId, String stage, Redactor redactor) throws IOException {
         var out = new LinkedHashMap<String, String>();
         var secrets = env.get(STAGE_SECRETS);
-        if (secrets != null && !secrets.isBlank()) out.putAll(secrets(env, secrets, redactor));
+        if (secrets != null && !secrets.isBlank()) {
+            out.putAll(secrets(env, secrets, redactor));
+            // Terraform gets each value under its own name, not the whole object again
+            out.put(STAGE_SECRETS, "");
+        }
         var role = env.get(TARGET_ROLE_ARN);
         if (role != null && !role.isBlank()) out.putAll(assume(env, role.strip(), dir, runId, stage, redactor));
         return out;
@@ -84,6 +94,9 @@ final class StageEnvironment {
             out.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
             out.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
             out.put("AWS_SESSION_TOKEN", credentials.sessionToken());
+            // and not the build's own role: CodeBuild hands it out through the container credentials
+            // endpoint named by these (an empty value is no value to the AWS SDKs)
+            for (var name : BUILD_ROLE_VARIABLES) if (env.containsKey(name)) out.put(name, "");
             return out;
         } catch (SdkException e) {
             throw new RunRefusedException("cannot assume the target role " + role + " (session " + session + "): "
