@@ -80,11 +80,7 @@ public final class GitMirror {
         var uri = checkedUri(url);
         var dir = cacheDir.resolve(hash(url) + ".git");
         synchronized (LOCKS.computeIfAbsent(dir, d -> new Object())) {
-            if (!Files.isDirectory(dir.resolve("objects"))) {
-                Files.createDirectories(dir);
-                Git.init().setBare(true).setGitDir(dir.toFile()).setDirectory(dir.toFile()).call().close();
-            }
-            var repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+            var repo = openBare(dir);
             try {
                 var afterId = ObjectId.fromString(after);
                 if (!repo.getObjectDatabase().has(afterId)) {
@@ -125,11 +121,7 @@ public final class GitMirror {
         var uri = checkedUri(url);
         var dir = cacheDir.resolve(hash(url) + ".git");
         synchronized (LOCKS.computeIfAbsent(dir, d -> new Object())) {
-            if (!Files.isDirectory(dir.resolve("objects"))) {
-                Files.createDirectories(dir);
-                Git.init().setBare(true).setGitDir(dir.toFile()).setDirectory(dir.toFile()).call().close();
-            }
-            var repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+            var repo = openBare(dir);
             try {
                 var target = ref.equals("HEAD") ? "refs/cairn/remote-HEAD" : "refs/cairn/" + ref.substring("refs/".length());
                 var fetch = Git.wrap(repo).fetch()
@@ -147,6 +139,15 @@ public final class GitMirror {
                 throw e;
             }
         }
+    }
+
+    /** The cached bare clone in {@code dir}, created empty the first time. */
+    private static Repository openBare(Path dir) throws IOException, GitAPIException {
+        if (!Files.isDirectory(dir.resolve("objects"))) {
+            Files.createDirectories(dir);
+            Git.init().setBare(true).setGitDir(dir.toFile()).setDirectory(dir.toFile()).call().close();
+        }
+        return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
     }
 
     /**
