@@ -80,11 +80,7 @@ public final class GitMirror {
         var uri = checkedUri(url);
         var dir = cacheDir.resolve(hash(url) + ".git");
         synchronized (LOCKS.computeIfAbsent(dir, d -> new Object())) {
-            if (!Files.isDirectory(dir.resolve("objects"))) {
-                Files.createDirectories(dir);
-                Git.init().setBare(true).setGitDir(dir.toFile()).setDirectory(dir.toFile()).call().close();
-            }
-            var repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+            var repo = openBare(dir);
             try {
                 var afterId = ObjectId.fromString(after);
                 if (!repo.getObjectDatabase().has(afterId)) {
@@ -114,6 +110,47 @@ public final class GitMirror {
     }
 
     /**
+     * Fetches the tip of {@code ref} ({@code refs/heads/BRANCH}, or {@code HEAD}: the remote's
+     * default branch) into the cached bare clone and returns it opened, {@link Fetched#after()}
+     * being that tip. What the scheduled reconcile uses, which knows a branch and not a commit.
+     */
+    public Fetched fetchTip(String url, String ref) throws IOException, GitAPIException {
+        if (!ref.equals("HEAD") && !ref.startsWith("refs/heads/")) {
+            throw new IllegalArgumentException("not a branch ref: " + ref + " (refs/heads/NAME or HEAD)");
+        }
+        var uri = checkedUri(url);
+        var dir = cacheDir.resolve(hash(url) + ".git");
+        synchronized (LOCKS.computeIfAbsent(dir, d -> new Object())) {
+            var repo = openBare(dir);
+            try {
+                var target = ref.equals("HEAD") ? "refs/cairn/remote-HEAD" : "refs/cairn/" + ref.substring("refs/".length());
+                var fetch = Git.wrap(repo).fetch()
+                        .setRemote(uri.toString())
+                        .setRefSpecs(new RefSpec("+" + ref + ":" + target))
+                        .setCheckFetchedObjects(true)
+                        .setTimeout(8);
+                token.get().ifPresent(t -> fetch.setCredentialsProvider(new UsernamePasswordCredentialsProvider(username, t)));
+                fetch.call();
+                var tip = repo.resolve(target);
+                if (tip == null) throw new IOException("the repository has no " + (ref.equals("HEAD") ? "default branch (HEAD)" : ref));
+                return new Fetched(repo, tip, null);
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                repo.close();
+                throw e;
+            }
+        }
+    }
+
+    /** The cached bare clone in {@code dir}, created empty the first time. */
+    private static Repository openBare(Path dir) throws IOException, GitAPIException {
+        if (!Files.isDirectory(dir.resolve("objects"))) {
+            Files.createDirectories(dir);
+            Git.init().setBare(true).setGitDir(dir.toFile()).setDirectory(dir.toFile()).call().close();
+        }
+        return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+    }
+
+    /**
      * JGit measures the file system's timestamp resolution on first use and saves it in its user
      * config; in Lambda the home folder is not writable, so it measured again on every cold start
      * (about 3 s here) and logged two errors. Measure in the background (JGit's conservative
@@ -135,7 +172,7 @@ public final class GitMirror {
         });
     }
 
-    static URIish checkedUri(String url) {
+    public static URIish checkedUri(String url) {
         URIish uri;
         try {
             uri = new URIish(url);

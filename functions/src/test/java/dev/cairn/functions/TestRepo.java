@@ -17,7 +17,7 @@ import java.time.ZoneOffset;
  * An infrastructure repo made with JGit: a work tree where the test commits, pushed to a bare
  * repository that the webhook fetches through its {@code file://} URL, as it would a forge.
  */
-final class TestRepo implements AutoCloseable {
+public final class TestRepo implements AutoCloseable {
     private static final PersonIdent AUTHOR = new PersonIdent("Cairn Test", "test@cairn.dev", Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     static final String CONFIG = """
             apiVersion: cairn.dev/v1
@@ -27,7 +27,7 @@ final class TestRepo implements AutoCloseable {
               provider: { cloud: none }
             """;
 
-    static String manifest(String name, String cidr) {
+    public static String manifest(String name, String cidr) {
         return """
                 apiVersion: cairn.dev/v1
                 kind: Infrastructure
@@ -53,7 +53,7 @@ final class TestRepo implements AutoCloseable {
     }
 
     /** dev and prod, one shared local module, committed on main and pushed. */
-    static TestRepo twoInfrastructures(Path dir) {
+    public static TestRepo twoInfrastructures(Path dir) {
         try {
             var bare = dir.resolve("origin.git");
             Git.init().setBare(true).setInitialBranch("main").setGitDir(bare.toFile()).setDirectory(bare.toFile()).call().close();
@@ -69,11 +69,11 @@ final class TestRepo implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return bare.toUri().toString();
     }
 
-    TestRepo write(String path, String text) {
+    public TestRepo write(String path, String text) {
         RepoFiles.write(work, path, text);
         return this;
     }
@@ -97,7 +97,7 @@ final class TestRepo implements AutoCloseable {
     }
 
     /** Commits every change and pushes {@code branch}; returns the new commit id. */
-    String commitAndPush(String branch, String message) {
+    public String commitAndPush(String branch, String message) {
         try {
             git.add().addFilepattern(".").call();
             git.add().setUpdate(true).addFilepattern(".").call();
@@ -109,7 +109,7 @@ final class TestRepo implements AutoCloseable {
         }
     }
 
-    String head() {
+    public String head() {
         try {
             return git.getRepository().resolve("HEAD").name();
         } catch (IOException e) {

@@ -121,8 +121,15 @@ final class StageCommand implements Callable<Integer> {
     }
 
     private static StageRunner runner(Path dir) {
+        return runner(dir, Map.of());
+    }
+
+    /** @param extra added to Terraform's environment only: the target role's credentials, the stage secrets ({@link StageEnvironment}) */
+    private static StageRunner runner(Path dir, Map<String, String> extra) {
         var terraform = TerraformBinary.find(null);
-        return new StageRunner(new TerraformCli(terraform, TerraformEnvironment.create(dir.resolve(".terraform").toAbsolutePath())));
+        var env = new LinkedHashMap<>(TerraformEnvironment.create(dir.resolve(".terraform").toAbsolutePath()));
+        env.putAll(extra);
+        return new StageRunner(new TerraformCli(terraform, env));
     }
 
     /** Where the bundle, plans, results and logs are: S3 in CodeBuild, the state dir locally. */
@@ -189,7 +196,8 @@ final class StageCommand implements Callable<Integer> {
             var log = new TeeWriter(captured, new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
             StageReport report;
             try {
-                report = step(stores, dir, log, redactor, logKey, "DESTROY".equals(manifest.action()));
+                var terraformEnv = StageEnvironment.resolve(System.getenv(), dir, runId, stage, redactor);
+                report = step(stores, dir, terraformEnv, log, redactor, logKey, "DESTROY".equals(manifest.action()));
             } catch (RuntimeException e) {
                 var message = redactor.apply(e instanceof RunRefusedException || e instanceof dev.cairn.reconciler.terraform.StageFailedException
                         ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -227,8 +235,9 @@ final class StageCommand implements Callable<Integer> {
         }
     }
 
-    private StageReport step(Stores stores, Path dir, Writer log, Redactor redactor, String logKey, boolean destroyRun) throws IOException {
-        var runner = runner(dir);
+    private StageReport step(Stores stores, Path dir, Map<String, String> terraformEnv, Writer log, Redactor redactor, String logKey,
+                             boolean destroyRun) throws IOException {
+        var runner = runner(dir, terraformEnv);
         var planKey = BundleKeys.plan(infra, runId, stage);
         var summaryKey = BundleKeys.planSummary(infra, runId, stage);
         switch (step) {

@@ -34,7 +34,7 @@ class TemplateResolutionTest {
     @Test
     void theRepositoryTemplateDeclaresTheWebhookFunctionWithGlobalsMergedIn() {
         var template = SamTemplate.load(REPO.resolve("template.yaml"));
-        assertThat(template.functionIds()).containsExactlyInAnyOrder("GitWebhookFunction", "SlackFunction", "ReconcileTaskFunction");
+        assertThat(template.functionIds()).containsExactlyInAnyOrder("GitWebhookFunction", "SlackFunction", "ReconcileTaskFunction", "ScheduleFunction");
         var fn = template.function("GitWebhookFunction");
         assertThat(fn.handler()).isEqualTo("dev.cairn.functions.GitWebhookFunction::handleRequest");
         assertThat(fn.environment()).containsKeys("CAIRN_TABLE", "CAIRN_BUCKET", "CAIRN_KMS_KEY_ID", "POWERTOOLS_LOG_LEVEL",

@@ -16,7 +16,7 @@ final class ProviderConfig {
         var aws = new LinkedHashMap<String, Object>();
         if (p.region() != null) aws.put("region", p.region());
         if (p.accountId() != null) aws.put("allowed_account_ids", List.of(p.accountId()));
-        if (p.roleArn() != null) aws.put("assume_role", Map.of("role_arn", p.roleArn(), "session_name", "cairn-" + infra.name()));
+        if (p.roleArn() != null) aws.put("assume_role", assumeRole(p, "cairn-" + infra.name()));
         var tags = new LinkedHashMap<>(infra.spec().tags());
         tags.put("cairn:infrastructure", infra.name());
         aws.put("default_tags", Map.of("tags", tags));
@@ -30,6 +30,14 @@ final class ProviderConfig {
         return Map.of("provider", Map.of("aws", aws));
     }
 
+    private static Map<String, Object> assumeRole(dev.cairn.reconciler.manifest.Spec.ProviderSpec p, String sessionName) {
+        var assume = new LinkedHashMap<String, Object>();
+        assume.put("role_arn", p.roleArn());
+        if (sessionName != null) assume.put("session_name", sessionName);
+        if (p.externalId() != null) assume.put("external_id", p.externalId());
+        return assume;
+    }
+
     static Map<String, Object> s3Backend(Infrastructure infra, Map<String, Object> state, String stage) {
         var p = infra.spec().provider();
         var s3 = new LinkedHashMap<String, Object>();
@@ -38,7 +46,7 @@ final class ProviderConfig {
         if (state.get("region") != null) s3.put("region", state.get("region"));
         s3.put("use_lockfile", true);
         s3.put("encrypt", true);
-        if (p.roleArn() != null) s3.put("assume_role", Map.of("role_arn", p.roleArn()));
+        if (p.roleArn() != null) s3.put("assume_role", assumeRole(p, null));
         if (p.endpoints() != null && p.endpoints().containsKey("s3")) s3.put("endpoints", Map.of("s3", p.endpoints().get("s3")));
         if (p.isEmulator()) {
             s3.put("use_path_style", true);
