@@ -44,7 +44,7 @@ public final class SfnRunLauncher implements RunLauncher {
     public static SfnRunLauncher fromEnv(SfnClient sfn, Map<String, String> env) {
         var arn = env.get(STATE_MACHINE_ARN_ENV);
         if (arn == null || arn.isBlank()) {
-            throw new IllegalStateException(STATE_MACHINE_ARN_ENV + " is not set: the webhook cannot start runs without the state machine's ARN");
+            throw new IllegalStateException(STATE_MACHINE_ARN_ENV + " is not set: cannot start runs without the state machine's ARN");
         }
         return new SfnRunLauncher(sfn, arn.strip());
     }
