@@ -6,6 +6,7 @@ import dev.cairn.reconciler.launch.RunLauncher;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,6 +62,22 @@ public final class SfnRunLauncher implements RunLauncher {
         }
     }
 
+    /**
+     * {@code StopExecution} with error {@code Cancelled}; the EventBridge rule on the execution's
+     * status then runs Finish, which records the run and releases the lock.
+     */
+    @Override
+    public boolean cancel(String name, String cause) {
+        var arn = executionArn(name);
+        try {
+            if (sfn.describeExecution(b -> b.executionArn(arn)).status() != ExecutionStatus.RUNNING) return false;
+            sfn.stopExecution(b -> b.executionArn(arn).error("Cancelled").cause(cause == null ? "" : cause));
+            return true;
+        } catch (ExecutionDoesNotExistException absent) {
+            return false;
+        }
+    }
+
     /** {@code arn:aws:states:R:A:stateMachine:M} and name N give {@code arn:aws:states:R:A:execution:M:N}. */
     String executionArn(String name) {
         return stateMachineArn.replaceFirst(":stateMachine:", ":execution:") + ":" + name;
@@ -82,6 +99,7 @@ public final class SfnRunLauncher implements RunLauncher {
         input.put("ref", request.ref());
         input.put("trigger", request.trigger());
         input.put("name", request.name());
+        input.put("stages", String.join(",", request.stages()));
         try {
             return JSON.writeValueAsString(input);
         } catch (JsonProcessingException e) {

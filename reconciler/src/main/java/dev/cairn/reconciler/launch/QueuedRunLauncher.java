@@ -27,8 +27,7 @@ public final class QueuedRunLauncher implements RunLauncher {
 
     @Override
     public Launched launch(RunRequest request) {
-        if (!NAME.matcher(request.name()).matches()) throw new IllegalArgumentException("not a run name: " + request.name());
-        var file = queueDir.resolve(request.name() + ".json");
+        var file = file(request.name());
         var record = new LinkedHashMap<String, String>();
         record.put("name", request.name());
         record.put("infrastructure", request.infrastructure());
@@ -36,6 +35,7 @@ public final class QueuedRunLauncher implements RunLauncher {
         record.put("commit", request.commit());
         record.put("ref", request.ref());
         record.put("trigger", request.trigger());
+        if (!request.stages().isEmpty()) record.put("stages", String.join(",", request.stages()));
         record.put("status", "recorded");
         record.put("note", "recorded, not started; run `cairn " + request.action().name().toLowerCase(java.util.Locale.ROOT)
                 + " --infra " + request.infrastructure() + "` to reconcile");
@@ -48,5 +48,27 @@ public final class QueuedRunLauncher implements RunLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record run " + request.name() + " under " + queueDir, e);
         }
+    }
+
+    /** A recorded request is marked {@code cancelled} (with the cause), so nobody reconciles it by mistake. */
+    @Override
+    public synchronized boolean cancel(String name, String cause) {
+        var file = file(name);
+        try {
+            if (!Files.exists(file)) return false;
+            var record = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(file.toFile());
+            if (!"recorded".equals(record.path("status").asText())) return false;
+            record.put("status", "cancelled");
+            record.put("note", cause == null ? "cancelled" : cause);
+            dev.cairn.reconciler.store.local.AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot cancel run " + name + " under " + queueDir, e);
+        }
+    }
+
+    private Path file(String name) {
+        if (name == null || !NAME.matcher(name).matches()) throw new IllegalArgumentException("not a run name: " + name);
+        return queueDir.resolve(name + ".json");
     }
 }

@@ -2,6 +2,8 @@ package dev.cairn.reconciler.launch;
 
 import dev.cairn.reconciler.run.RunAction;
 
+import java.util.List;
+
 /**
  * Starts a reconcile somewhere else: a Step Functions execution in AWS, the local executor under
  * {@code cairn serve}. Idempotent by {@link RunRequest#name()}: a request whose name was already
@@ -13,8 +15,19 @@ public interface RunLauncher {
      * @param name    the deterministic run name ({@link ExecutionNames}), derived from signed content
      * @param commit  the full commit id to reconcile
      * @param trigger what asked for it ({@code github:push DELIVERY}, {@code slack:U123})
+     * @param stages  the stages to limit the run to ({@code /infra plan prod --stage network});
+     *                empty: every stage
      */
-    record RunRequest(String name, String infrastructure, RunAction action, String commit, String ref, String trigger) {
+    record RunRequest(String name, String infrastructure, RunAction action, String commit, String ref, String trigger,
+                      List<String> stages) {
+        public RunRequest {
+            stages = stages == null ? List.of() : List.copyOf(stages);
+        }
+
+        /** A run of every stage. */
+        public RunRequest(String name, String infrastructure, RunAction action, String commit, String ref, String trigger) {
+            this(name, infrastructure, action, commit, ref, trigger, List.of());
+        }
     }
 
     /** @param alreadyStarted true when a run of that name existed, so nothing new was started */
@@ -22,4 +35,13 @@ public interface RunLauncher {
     }
 
     Launched launch(RunRequest request);
+
+    /**
+     * Stops the run of that name if it is still running ({@code StopExecution} in AWS; its Finish
+     * then records the run and releases the lock).
+     *
+     * @param cause who cancelled and why, for the run's record (never a secret)
+     * @return false when no run of that name is running (unknown, or already ended)
+     */
+    boolean cancel(String name, String cause);
 }
