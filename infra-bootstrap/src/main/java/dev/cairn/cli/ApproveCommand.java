@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
  * {@code cairn approve RUN} / {@code cairn reject RUN}: decides the approval a run waits for under
  * {@code cairn serve}, as a Slack click would: the decision goes to the state dir's approval store
  * ({@link LocalApprovalStore}, of two decisions exactly one wins) and the answer to
- * {@link LocalRunResumer}, which the server hands to the waiting execution. Whoever can write the
+ * {@link LocalRunResumer}, which the server hands to the waiting execution. Every stage of the run
+ * waiting now is decided, or only {@code --stage}'s. Whoever can write the
  * state dir is trusted here (as with {@code cairn unlock}): {@code spec.policy.approvers} and four
  * eyes are enforced in Slack, not on this machine's own terminal.
  */
@@ -34,7 +35,7 @@ abstract class ApproveCommand implements Callable<Integer> {
     @Option(names = "--infra", paramLabel = "NAME", description = "The run's infrastructure (default: found from the run id).")
     String infra;
 
-    @Option(names = "--stage", paramLabel = "STAGE", description = "The stage, when several of the run wait.")
+    @Option(names = "--stage", paramLabel = "STAGE", description = "Only this stage (default: every stage of the run that waits now).")
     String stage;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why (kept with the decision).")
@@ -78,27 +79,30 @@ abstract class ApproveCommand implements Callable<Integer> {
         for (var name : infra != null ? List.of(infra) : infrastructures(approvalsDir)) {
             store.pending(name).stream().filter(a -> a.runId().equals(runId) && (stage == null || a.stage().equals(stage))).forEach(waiting::add);
         }
-        var verb = approve() ? "approve" : "reject";
         if (waiting.isEmpty()) {
             throw new RunRefusedException("no approval waits for run " + runId + (stage == null ? "" : " stage " + stage) + " in " + approvalsDir
                     + " (decided already, expired, or another state dir: --state-dir DIR)");
         }
-        if (waiting.size() > 1) {
-            throw new RunRefusedException("run " + runId + " waits on " + waiting.size() + " stages ("
-                    + String.join(", ", waiting.stream().map(ApprovalStore.Approval::stage).toList()) + "): " + verb + " one with --stage STAGE");
-        }
-        var approval = waiting.getFirst();
         var by = "cli:" + (notBlank(who) ? who.strip() : processEnv.getOrDefault("USER", "local"));
-        var decided = store.decide(approval.infrastructure(), runId, approval.stage(), approve() ? ApprovalStore.State.APPROVED : ApprovalStore.State.REJECTED,
-                by, reason, Instant.now());
-        if (decided.isEmpty()) throw new RunRefusedException("the approval of " + approval.id() + " was decided meanwhile, or has expired");
         var resumer = new LocalRunResumer(approvalsDir.resolve("answers"));
-        if (approve()) resumer.approved(decided.get());
-        else resumer.rejected(decided.get());
-        spec.commandLine().getOut().println((approve() ? "approved" : "rejected") + ": " + approval.infrastructure() + " run " + runId + " stage "
-                + approval.stage() + " (by " + by + "); cairn serve resumes the run");
-        spec.commandLine().getOut().flush();
-        return Cairn.OK;
+        var out = spec.commandLine().getOut();
+        int decidedCount = 0;
+        for (var approval : waiting) {
+            var decided = store.decide(approval.infrastructure(), runId, approval.stage(),
+                    approve() ? ApprovalStore.State.APPROVED : ApprovalStore.State.REJECTED, by, reason, Instant.now());
+            if (decided.isEmpty()) {
+                out.println("skipped: " + approval.id() + " was decided meanwhile, or has expired");
+                continue;
+            }
+            if (approve()) resumer.approved(decided.get());
+            else resumer.rejected(decided.get());
+            decidedCount++;
+            out.println((approve() ? "approved" : "rejected") + ": " + approval.infrastructure() + " run " + runId + " stage " + approval.stage()
+                    + " (by " + by + ")");
+        }
+        if (decidedCount > 0) out.println("cairn serve resumes the run; later stages may ask again (cairn status REPO --run " + runId + ")");
+        out.flush();
+        return decidedCount > 0 ? Cairn.OK : Cairn.RUN_FAILED;
     }
 
     private static List<String> infrastructures(Path approvalsDir) {

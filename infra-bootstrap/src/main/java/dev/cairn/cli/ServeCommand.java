@@ -31,6 +31,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--template", paramLabel = "PATH", defaultValue = "template.yaml", description = "Cairn's SAM template, whose functions and state machine are served (default: ${DEFAULT-VALUE}).")
     Path template;
 
+    @Option(names = "--slack-stub", description = "Answer the Slack app's Web API calls here (/slack-api/; what the bot would post is logged), to drive Slack with bin/signed-curl and no workspace.")
+    boolean slackStub;
+
     @Spec
     CommandSpec spec;
 
@@ -44,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
         var dir = stateDir != null ? stateDir
                 : processEnv.get("CAIRN_STATE_DIR") != null && !processEnv.get("CAIRN_STATE_DIR").isBlank() ? Path.of(processEnv.get("CAIRN_STATE_DIR"))
                 : repo.toAbsolutePath().resolve(".cairn");
-        var server = LocalServer.start(new LocalServer.Options(repo, template, dir, port, processEnv, new PrintWriter(System.err, true)));
+        var server = LocalServer.start(new LocalServer.Options(repo, template, dir, port, processEnv, new PrintWriter(System.err, true), slackStub));
         var hook = new Thread(server::stop, "cairn-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         var url = server.url();

@@ -52,8 +52,12 @@ public final class LocalServer implements AutoCloseable {
      * @param port       0 for any free port
      * @param processEnv what the user exported (the webhook and Slack secrets, {@code CAIRN_SLACK_API_URL})
      * @param log        where the handlers' and the builds' messages go (standard error)
+     * @param slackStub  serve a stand-in for Slack's Web API at {@code /slack-api/} ({@link SlackApiStub}) and point the Slack app at it
      */
-    public record Options(Path repo, Path template, Path stateDir, int port, Map<String, String> processEnv, Writer log) {
+    public record Options(Path repo, Path template, Path stateDir, int port, Map<String, String> processEnv, Writer log, boolean slackStub) {
+        public Options(Path repo, Path template, Path stateDir, int port, Map<String, String> processEnv, Writer log) {
+            this(repo, template, stateDir, port, processEnv, log, false);
+        }
     }
 
     private final Server jetty;
@@ -116,8 +120,12 @@ public final class LocalServer implements AutoCloseable {
         var webhook = new WebhookServlet(functions, webhookFunction, log, queue::drain);
         context.addServlet(new ServletHolder("webhook", webhook), "/webhooks/github");
         context.addServlet(new ServletHolder("webhook-gitlab", webhook), "/webhooks/gitlab");
-        context.addServlet(new ServletHolder("slack", slack(functions, slackFunction, options.processEnv(), launcher)), "/slack/events");
-        context.addServlet(new ServletHolder("healthz", new Healthz()), "/healthz");
+        // built once the port is known: with --slack-stub the Slack app's Web API is this server's /slack-api/
+        var slack = new Deferred();
+        context.addServlet(new ServletHolder("slack", slack), "/slack/events");
+        if (options.slackStub()) context.addServlet(new ServletHolder("slack-api", new SlackApiStub()), SlackApiStub.PATH + "*");
+        var healthz = new Healthz();
+        context.addServlet(new ServletHolder("healthz", healthz), "/healthz");
         context.addServlet(new ServletHolder("status", new StatusPage(repo.root(), workspace, executions)), "/");
         var jetty = new Server();
         var connector = new ServerConnector(jetty);
@@ -138,6 +146,18 @@ public final class LocalServer implements AutoCloseable {
             executions.close();
             throw e;
         }
+        try {
+            var slackEnv = new LinkedHashMap<>(options.processEnv());
+            if (options.slackStub()) {
+                slackEnv.put("CAIRN_SLACK_API_URL", "http://127.0.0.1:" + server.port() + SlackApiStub.PATH);
+                slackEnv.putIfAbsent("CAIRN_SLACK_BOT_TOKEN", "xoxb-local-stub");
+            }
+            slack.delegate = slack(functions, slackFunction, slackEnv, launcher);
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
+        }
+        healthz.ready = true;
         pollers.scheduleWithFixedDelay(() -> guarded("approval answers", answers::poll), 500, 500, TimeUnit.MILLISECONDS);
         pollers.scheduleWithFixedDelay(() -> guarded("the run queue", queue::drain), 0, 2, TimeUnit.SECONDS);
         return server;
@@ -161,7 +181,11 @@ public final class LocalServer implements AutoCloseable {
             LOG.info("POST /slack/events answers 503: export {} to serve the Slack app", String.join(" and ", missing));
             return new NotConfigured("the Slack app is not configured: export " + String.join(" and ", missing) + " before `cairn serve`");
         }
-        return new SlackServlet(ChatopsWiring.app(functions.environment(slackFunction), launcher, Clock.systemUTC()));
+        var env = new LinkedHashMap<>(functions.environment(slackFunction));
+        for (var variable : new String[]{"CAIRN_SLACK_API_URL", "CAIRN_SLACK_BOT_TOKEN", "CAIRN_SLACK_SIGNING_SECRET"}) {
+            if (processEnv.get(variable) != null) env.put(variable, processEnv.get(variable));
+        }
+        return new SlackServlet(ChatopsWiring.app(env, launcher, Clock.systemUTC()));
     }
 
     private static String handlerFunction(SamTemplate template, String handlerClass) {
@@ -177,7 +201,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public URI url() {
-        return jetty.getURI() == null ? URI.create("http://127.0.0.1:" + port() + "/") : URI.create("http://127.0.0.1:" + port() + "/");
+        return URI.create("http://127.0.0.1:" + port() + "/");
     }
 
     public int port() {
@@ -226,11 +250,31 @@ public final class LocalServer implements AutoCloseable {
         stop();
     }
 
+    /** 200 once every route is ready (the Slack app is built just after the port opens), 503 before. */
     private static final class Healthz extends HttpServlet {
+        volatile boolean ready;
+
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setStatus(ready ? 200 : 503);
             response.setContentType("application/json");
-            response.getOutputStream().write("{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream().write((ready ? "{\"status\":\"ok\"}" : "{\"status\":\"starting\"}").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The Slack route, answered 503 until the app is built (just after the server starts). */
+    private static final class Deferred extends HttpServlet {
+        volatile HttpServlet delegate;
+
+        @Override
+        public void service(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response)
+                throws jakarta.servlet.ServletException, IOException {
+            var target = delegate;
+            if (target == null) {
+                ((HttpServletResponse) response).sendError(503);
+                return;
+            }
+            target.service(request, response);
         }
     }
 
