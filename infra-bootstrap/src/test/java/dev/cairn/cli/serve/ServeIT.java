@@ -161,6 +161,11 @@ class ServeIT {
                 "X-GitHub-Delivery", UUID.randomUUID().toString(), "X-Hub-Signature-256", "sha256=" + hmac("not-the-secret", body)));
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.body()).doesNotContain(WEBHOOK_SECRET);
+        // the GitLab route reaches the same function: no GitLab token is configured, so it refuses (fails closed)
+        var gitlab = post("webhooks/gitlab", body, Map.of("Content-Type", "application/json", "X-Gitlab-Event", "Push Hook",
+                "X-Gitlab-Token", "a-guess", "X-Gitlab-Event-UUID", UUID.randomUUID().toString()));
+        assertThat(gitlab.statusCode()).as(gitlab.body()).isIn(401, 503);
+        assertThat(Json.MAPPER.readTree(gitlab.body()).path("outcome").asText()).isNotBlank();
         assertThat(server.executions().list()).hasSize(1);
     }
 
