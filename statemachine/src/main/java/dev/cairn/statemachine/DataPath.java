@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 record DataPath(String text, boolean context, JsonPath compiled) {
     private static final Configuration JAYWAY = Configuration.builder()
-            .jsonProvider(new JacksonJsonNodeJsonProvider(Json.MAPPER))
+            .jsonProvider(new StrictIndexProvider())
             .mappingProvider(new JacksonMappingProvider(Json.MAPPER))
             .build();
 
@@ -24,6 +24,7 @@ record DataPath(String text, boolean context, JsonPath compiled) {
         if (text == null || !text.startsWith("$")) {
             throw new IllegalArgumentException("a path must start with $ or $$, got '" + text + "'");
         }
+        if (!balanced(text)) throw new IllegalArgumentException("invalid JSONPath '" + text + "': unbalanced brackets or quotes");
         boolean context = text.startsWith("$$");
         String jayway = context ? text.substring(1) : text;
         if (jayway.equals("$")) {
@@ -33,6 +34,41 @@ record DataPath(String text, boolean context, JsonPath compiled) {
             return new DataPath(text, context, JsonPath.compile(jayway));
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("invalid JSONPath '" + text + "': " + e.getMessage());
+        }
+    }
+
+    /** Jayway compiles some truncated paths ({@code $.a[}) leniently; Step Functions refuses them. */
+    private static boolean balanced(String text) {
+        int depth = 0;
+        char quote = 0;
+        for (char c : text.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '[' || c == '(') {
+                depth++;
+            } else if (c == ']' || c == ')') {
+                if (--depth < 0) return false;
+            }
+        }
+        return depth == 0 && quote == 0;
+    }
+
+    /**
+     * Jackson's provider answers an index past the end with null, which Jayway would report as a
+     * JSON null; Step Functions reports a path that selects nothing. Out of range throws, as Jayway's
+     * list-based providers do, so the path finds nothing.
+     */
+    private static final class StrictIndexProvider extends JacksonJsonNodeJsonProvider {
+        StrictIndexProvider() {
+            super(Json.MAPPER);
+        }
+
+        @Override
+        public Object getArrayIndex(Object obj, int idx) {
+            if (idx < 0 || idx >= length(obj)) throw new IndexOutOfBoundsException(idx);
+            return super.getArrayIndex(obj, idx);
         }
     }
 

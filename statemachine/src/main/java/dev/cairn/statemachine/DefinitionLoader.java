@@ -103,6 +103,7 @@ final class DefinitionLoader {
         Map<String, State> built = new LinkedHashMap<>();
         for (var entry : states.properties()) built.put(entry.getKey(), state(entry.getKey(), entry.getValue()));
         for (State state : built.values()) checkTargets(state, built.keySet());
+        checkReachable(startAt, built);
         return new Branch(startAt, Map.copyOf(built));
     }
 
@@ -337,7 +338,30 @@ final class DefinitionLoader {
         return end ? null : text(node, "Next", name, true).orElseThrow();
     }
 
+    /** As Step Functions does, a state that no path from StartAt reaches is refused. */
+    private void checkReachable(String startAt, Map<String, State> states) {
+        Set<String> reached = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(startAt));
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            if (!reached.add(name)) continue;
+            for (String[] target : targets(states.get(name))) if (target[1] != null) todo.push(target[1]);
+        }
+        for (String name : states.keySet()) {
+            if (!reached.contains(name)) throw error(name, null, "no Next, Default or Catch from StartAt reaches this state");
+        }
+    }
+
     private void checkTargets(State state, Set<String> names) {
+        for (String[] target : targets(state)) {
+            if (target[1] != null && !names.contains(target[1])) {
+                throw error(state.name(), target[0], "no state named '" + target[1] + "' here (a Next stays inside its branch)");
+            }
+        }
+    }
+
+    /** {field, target state} pairs; a null target is End. */
+    private static List<String[]> targets(State state) {
         List<String[]> targets = new ArrayList<>();
         switch (state) {
             case Definition.Task t -> addCommon(targets, t.io());
@@ -354,11 +378,7 @@ final class DefinitionLoader {
             case Definition.Fail f -> {
             }
         }
-        for (String[] target : targets) {
-            if (target[1] != null && !names.contains(target[1])) {
-                throw error(state.name(), target[0], "no state named '" + target[1] + "' here (a Next stays inside its branch)");
-            }
-        }
+        return targets;
     }
 
     private static void addCommon(List<String[]> targets, Common io) {

@@ -15,8 +15,8 @@ import java.util.Optional;
  * {@link InterruptedException}, the execution ends {@code ABORTED}). History is kept per execution
  * and handed to the listener as it happens.
  *
- * <p>Construct with {@code new Executions(machine, Map.of(resource, integration, ...), listener,
- * options)}; see the implementation on branch {@code asl}.
+ * <p>Construct with {@code new LocalExecutions(machine, Map.of(resource, integration, ...), listener,
+ * ExecutionOptions.defaults())}; see docs/state-machine-local.md.
  */
 public interface Executions extends AutoCloseable {
 

@@ -276,7 +276,7 @@ final class Interpreter {
                 if (io.parameters() == null) {
                     inputs.add(items.get(i));
                 } else {
-                    ObjectNode itemContext = context.deepCopy();
+                    ObjectNode itemContext = Json.object().setAll(context);
                     ObjectNode item = itemContext.putObject("Map").putObject("Item").put("Index", i);
                     item.set("Value", items.get(i));
                     inputs.add(io.parameters().eval(effective, itemContext, options.random()));

@@ -51,7 +51,12 @@ sealed interface Intrinsic {
 
     JsonNode eval(JsonNode input, JsonNode context, RandomGenerator random) throws TaskFailure;
 
-    record Literal(JsonNode value) implements Intrinsic {
+    /** @param template for a string literal: its text with escaped braces kept as {@code \{ \}}, for States.Format */
+    record Literal(JsonNode value, String template) implements Intrinsic {
+        Literal(JsonNode value) {
+            this(value, null);
+        }
+
         public JsonNode eval(JsonNode input, JsonNode context, RandomGenerator random) {
             return value;
         }
@@ -67,6 +72,9 @@ sealed interface Intrinsic {
         public JsonNode eval(JsonNode input, JsonNode context, RandomGenerator random) throws TaskFailure {
             List<JsonNode> values = new ArrayList<>(args.size());
             for (Intrinsic arg : args) values.add(arg.eval(input, context, random));
+            if (function.equals("States.Format") && args.get(0) instanceof Literal literal && literal.template() != null) {
+                values.set(0, Json.NODES.textNode(literal.template()));
+            }
             try {
                 return Functions.call(function, values, random);
             } catch (IllegalArgumentException | ArithmeticException e) {
@@ -131,7 +139,15 @@ sealed interface Intrinsic {
         private Intrinsic argument() {
             skipSpace();
             char c = peek();
-            if (c == '\'') return new Literal(Json.NODES.textNode(string()));
+            if (c == '\'') {
+                String template = string();
+                StringBuilder value = new StringBuilder();
+                for (int i = 0; i < template.length(); i++) {
+                    char ch = template.charAt(i);
+                    value.append(ch == '\\' && i + 1 < template.length() ? template.charAt(++i) : ch);
+                }
+                return new Literal(Json.NODES.textNode(value.toString()), template);
+            }
             if (c == '$') return new PathArg(DataPath.parse(pathText()));
             if (c == '-' || Character.isDigit(c)) return new Literal(number());
             if (text.startsWith("States.", at)) return call();
@@ -153,7 +169,7 @@ sealed interface Intrinsic {
                     if (at >= text.length()) throw error("a backslash ends the text");
                     char escaped = text.charAt(at++);
                     if ("'{}\\".indexOf(escaped) < 0) throw error("unknown escape \\" + escaped + " (use \\' \\{ \\} \\\\)");
-                    if (escaped == '{' || escaped == '}') s.append('\\');
+                    if (escaped == '{' || escaped == '}' || escaped == '\\') s.append('\\'); // kept for States.Format
                     s.append(escaped);
                 } else {
                     s.append(c);

@@ -81,6 +81,27 @@ class DefinitionLoadTest {
     }
 
     @Test
+    void anUnreachableStateIsRefused() {
+        DefinitionException e = refusal("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"},\"Orphan\":{\"Type\":\"Succeed\"}}}");
+        assertThat(e.state()).isEqualTo("Orphan");
+        assertThat(e.field()).isNull();
+        assertThat(e.getMessage()).isEqualTo("test.asl.json: state Orphan: no Next, Default or Catch from StartAt reaches this state");
+    }
+
+    @Test
+    void substitutionsAreInsertedAsJsonStringContent() {
+        StateMachine machine = StateMachine.parse(oneState("{\"Type\":\"Pass\",\"Result\":\"${Arn}\",\"End\":true}"), "t.json",
+                Map.of("Arn", "quote\" and \\ backslash"));
+        assertThat(machine.definition().at("/States/S/Result").asText()).isEqualTo("quote\" and \\ backslash");
+    }
+
+    @Test
+    void notJsonIsRefusedWithTheLine() {
+        assertThatThrownBy(() -> StateMachine.parse("{\n  \"StartAt\": \"S\",\n  oops\n}", "t.json"))
+                .isInstanceOf(DefinitionException.class).hasMessageStartingWith("t.json: state (top level): not JSON (line 3");
+    }
+
+    @Test
     void aSubstitutionWithoutAValueIsRefused() {
         assertThatThrownBy(() -> StateMachine.parse(oneState("{\"Type\":\"Pass\",\"Result\":\"${Missing}\",\"End\":true}"), "t.json", Map.of()))
                 .isInstanceOf(DefinitionException.class).hasMessageContaining("${Missing}");
