@@ -52,29 +52,50 @@ final class ExecutionEndings implements Executions.Listener {
             default -> "FAILED";
         };
         try {
-            if (!status.equals("FAILED")) failStagesInProgress(infra, execution, status);
-            var change = JsonNodeFactory.instance.objectNode();
-            change.put("version", "0");
-            change.put("source", "aws.states");
-            change.put("detail-type", "Step Functions Execution Status Change");
-            var detail = change.putObject("detail");
-            detail.put("executionArn", execution.id());
-            detail.put("name", execution.name());
-            detail.put("status", status);
-            detail.put("input", execution.input().toString());
-            functions.invoke(taskFunction, Json.MAPPER.writeValueAsBytes(change), log);
+            if (!status.equals("FAILED")) {
+                var why = execution.cause().filter(c -> !c.isBlank()).orElse("the execution was " + status.toLowerCase(Locale.ROOT).replace('_', ' '));
+                failStagesInProgress(infra, execution.id(), status, why);
+            }
+            finish(infra, execution.id(), execution.name(), status, execution.input().toString());
         } catch (IOException | RuntimeException e) {
             LOG.error("execution {} ended {} but its run could not be finished (lock of {} may stay held; `cairn unlock` frees it): {}",
                     execution.name(), status, infra, e.getMessage());
         }
     }
 
-    private void failStagesInProgress(String infra, Executions.Execution execution, String status) throws IOException {
-        var owner = locks.owner(infra).filter(o -> execution.id().equals(o.executionArn()));
+    /**
+     * At start: an execution of a previous serve that still holds a lock (that serve was killed
+     * without its shutdown) is gone; its run is ended as an aborted execution's would be.
+     */
+    void recover(String infra, String executionArn, String why) {
+        try {
+            failStagesInProgress(infra, executionArn, "ABORTED", why);
+            finish(infra, executionArn, executionArn.substring(executionArn.lastIndexOf(':') + 1), "ABORTED",
+                    JsonNodeFactory.instance.objectNode().put("infrastructure", infra).toString());
+            LOG.warn("run of {} left by execution {} ended: {}", infra, executionArn, why);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot end the run of {} left by execution {} (`cairn unlock` frees the lock): {}", infra, executionArn, e.getMessage());
+        }
+    }
+
+    private void finish(String infra, String executionArn, String name, String status, String input) throws IOException {
+        var change = JsonNodeFactory.instance.objectNode();
+        change.put("version", "0");
+        change.put("source", "aws.states");
+        change.put("detail-type", "Step Functions Execution Status Change");
+        var detail = change.putObject("detail");
+        detail.put("executionArn", executionArn);
+        detail.put("name", name);
+        detail.put("status", status);
+        detail.put("input", input);
+        functions.invoke(taskFunction, Json.MAPPER.writeValueAsBytes(change), log);
+    }
+
+    private void failStagesInProgress(String infra, String executionArn, String status, String why) throws IOException {
+        var owner = locks.owner(infra).filter(o -> executionArn.equals(o.executionArn()));
         if (owner.isEmpty()) return;
         var run = runs.get(infra, owner.get().runId());
         if (run.isEmpty()) return;
-        var why = execution.cause().filter(c -> !c.isBlank()).orElse("the execution was " + status.toLowerCase(Locale.ROOT).replace('_', ' '));
         for (var stage : run.get().stages().values()) {
             boolean inProgress = switch (stage.status()) {
                 case PLANNING, APPLYING, DESTROYING -> true;

@@ -66,10 +66,12 @@ public final class LocalServer implements AutoCloseable {
     private final ReconcileDefinition definition;
     private final ServedRepository repo;
     private final Path stateDir;
+    private final ServerLock serverLock;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private LocalServer(Server jetty, Executions executions, ScheduledExecutorService pollers, ReconcileDefinition definition,
-                        ServedRepository repo, Path stateDir) {
+                        ServedRepository repo, Path stateDir, ServerLock serverLock) {
+        this.serverLock = serverLock;
         this.jetty = jetty;
         this.executions = executions;
         this.pollers = pollers;
@@ -98,6 +100,7 @@ public final class LocalServer implements AutoCloseable {
 
         var workspace = new Workspace(stateDir);
         var log = options.log();
+        var serverLock = ServerLock.take(stateDir);
         var journal = new ExecutionJournal(stateDir, workspace.locks());
         var endings = new ExecutionEndings(functions, taskFunction, workspace.locks(), workspace.runs(), log);
         Executions.Listener listener = (execution, event) -> {
@@ -111,6 +114,11 @@ public final class LocalServer implements AutoCloseable {
                 StageBuildIntegration.RESOURCE, new StageBuildIntegration(project, stateDir, System.getenv()));
         var executions = new LocalExecutions(definition.machine(), integrations, listener,
                 ExecutionOptions.defaults().withMachineName(LocalFunctions.STACK + "-reconcile"));
+        var prefix = executions.executionArn("");
+        for (var infra : lockedInfrastructures(stateDir)) {
+            workspace.locks().owner(infra).filter(o -> o.executionArn() != null && o.executionArn().startsWith(prefix))
+                    .ifPresent(o -> endings.recover(infra, o.executionArn(), "cairn serve stopped without shutting down while the run was running"));
+        }
         var launcher = new ExecutorRunLauncher(executions);
         var queue = new QueueDrain(stateDir.resolve("queue"), launcher);
         var answers = new ApprovalAnswers(executions.tokens(), new LocalRunResumer(stateDir.resolve("approvals").resolve("answers")));
@@ -139,11 +147,12 @@ public final class LocalServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        var server = new LocalServer(jetty, executions, pollers, definition, repo, stateDir);
+        var server = new LocalServer(jetty, executions, pollers, definition, repo, stateDir, serverLock);
         try {
             jetty.start();
         } catch (Exception e) {
             executions.close();
+            serverLock.close();
             throw e;
         }
         try {
@@ -161,6 +170,15 @@ public final class LocalServer implements AutoCloseable {
         pollers.scheduleWithFixedDelay(() -> guarded("approval answers", answers::poll), 500, 500, TimeUnit.MILLISECONDS);
         pollers.scheduleWithFixedDelay(() -> guarded("the run queue", queue::drain), 0, 2, TimeUnit.SECONDS);
         return server;
+    }
+
+    /** The infrastructures with a lock file in the state dir. */
+    private static java.util.List<String> lockedInfrastructures(Path stateDir) throws IOException {
+        var dir = stateDir.resolve("locks");
+        if (!java.nio.file.Files.isDirectory(dir)) return java.util.List.of();
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".lock")).map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+        }
     }
 
     private static void guarded(String what, Runnable poll) {
@@ -243,6 +261,7 @@ public final class LocalServer implements AutoCloseable {
         }
         executions.close();
         pollers.shutdownNow();
+        serverLock.close();
     }
 
     @Override

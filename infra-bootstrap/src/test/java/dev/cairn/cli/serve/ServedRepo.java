@@ -55,12 +55,17 @@ final class ServedRepo implements AutoCloseable {
 
     /** A signed GitHub push of {@code before..after} to the server's webhook; returns the response. */
     HttpResponse<String> push(LocalServer server, String before, String after) throws Exception {
+        return pushTo(server.url().toString(), before, after);
+    }
+
+    /** The same, to the server at {@code url} (another process). */
+    HttpResponse<String> pushTo(String url, String before, String after) throws Exception {
         var payload = Json.MAPPER.createObjectNode();
         payload.put("ref", "refs/heads/main").put("before", before).put("after", after).put("created", ZERO.equals(before)).put("deleted", false);
-        payload.putObject("repository").put("full_name", "acme/infra").put("clone_url", server.repository().url()).put("default_branch", "main");
+        payload.putObject("repository").put("full_name", "acme/infra").put("clone_url", new ServedRepository(dir).url()).put("default_branch", "main");
         payload.putObject("pusher").put("name", "octocat");
         var body = Json.MAPPER.writeValueAsString(payload);
-        var request = HttpRequest.newBuilder(URI.create(server.url() + "webhooks/github")).header("Content-Type", "application/json")
+        var request = HttpRequest.newBuilder(URI.create(url + "webhooks/github")).header("Content-Type", "application/json")
                 .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", UUID.randomUUID().toString())
                 .header("X-Hub-Signature-256", "sha256=" + hmac(WEBHOOK_SECRET, body));
         return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
