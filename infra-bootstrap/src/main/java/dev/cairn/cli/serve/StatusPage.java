@@ -17,8 +17,8 @@ import java.util.TreeSet;
 
 /**
  * {@code GET /}: a read-only page, rendered on the server (no script, no build step): each
- * infrastructure of the served repository with its last runs stage by stage and its lock holder,
- * and the executions running now. Every value is HTML-escaped; plans and outputs are not shown.
+ * infrastructure of the served repository with its last runs stage by stage, its lock holder and
+ * the approvals it waits for, and the executions running now. Every value is HTML-escaped; plans and outputs are not shown.
  */
 final class StatusPage extends HttpServlet {
     static final int RUNS_SHOWN = 5;
@@ -88,6 +88,18 @@ final class StatusPage extends HttpServlet {
                 lock -> html.append("<p>locked by run <code>").append(e(lock.runId())).append("</code> (").append(e(lock.holder()))
                         .append(", since ").append(e(String.valueOf(lock.since()))).append(")</p>"),
                 () -> html.append("<p>not locked</p>"));
+        var waiting = new dev.cairn.reconciler.approval.local.LocalApprovalStore(workspace.root().resolve("approvals")).pending(name);
+        if (!waiting.isEmpty()) {
+            html.append("<p>waiting for approval:</p><ul>");
+            for (var approval : waiting) {
+                html.append("<li>stage <code>").append(e(approval.stage())).append("</code> of run <code>").append(e(approval.runId()))
+                        .append("</code>, requested by ").append(e(approval.requestedBy()))
+                        .append(approval.plan() == null ? "" : ", plan " + e("+" + approval.plan().add() + " ~" + approval.plan().change() + " -" + approval.plan().destroy()))
+                        .append(": Approve in Slack, or <code>cairn approve ").append(e(approval.runId())).append(" --stage ").append(e(approval.stage()))
+                        .append("</code></li>");
+            }
+            html.append("</ul>");
+        }
         var runs = workspace.runs().list(name, RUNS_SHOWN);
         if (runs.isEmpty()) {
             html.append("<p>never run</p>");

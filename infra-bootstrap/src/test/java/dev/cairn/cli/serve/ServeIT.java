@@ -193,6 +193,8 @@ class ServeIT {
                 prodRun = waiting.runId();
                 var value = "prod/" + waiting.runId() + "/" + waiting.stage();
                 if (!fourEyesChecked) {
+                    assertThat(get("").body()).as("the status page shows what waits").contains("waiting for approval",
+                            "cairn approve " + waiting.runId() + " --stage " + waiting.stage());
                     var own = slack(click("U0PLATFORM", value));
                     assertThat(own.statusCode()).isEqualTo(200);
                     awaitResponse("four eyes");
