@@ -25,8 +25,8 @@ public record ServedRepository(Path root) {
     public static ServedRepository check(Path given) {
         var dir = given.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) throw new RunRefusedException("REPO " + given + " is not a folder");
-        var copyHint = "make it a repository of its own: cp -r " + given + " /tmp/infra && cd /tmp/infra && git init -b main && git add -A && git commit -m init"
-                + ", then `cairn serve /tmp/infra`";
+        var copyHint = "make it a repository of its own: cp -r " + given + " /tmp/infra && cd /tmp/infra && rm -rf .cairn && echo .cairn/ > .gitignore"
+                + " && git init -b main && git add -A && git commit -m init, then `cairn serve /tmp/infra`";
         var found = new FileRepositoryBuilder().findGitDir(dir.toFile());
         if (found.getGitDir() == null) {
             throw new RunRefusedException("REPO " + given + " is not in a git repository: cairn serve runs the commits webhooks name; " + copyHint);
