@@ -100,7 +100,6 @@ public final class LocalServer implements AutoCloseable {
 
         var workspace = new Workspace(stateDir);
         var log = options.log();
-        var serverLock = ServerLock.take(stateDir);
         var journal = new ExecutionJournal(stateDir, workspace.locks());
         var endings = new ExecutionEndings(functions, taskFunction, workspace.locks(), workspace.runs(), log);
         Executions.Listener listener = (execution, event) -> {
@@ -114,10 +113,23 @@ public final class LocalServer implements AutoCloseable {
                 StageBuildIntegration.RESOURCE, new StageBuildIntegration(project, stateDir, System.getenv()));
         var executions = new LocalExecutions(definition.machine(), integrations, listener,
                 ExecutionOptions.defaults().withMachineName(LocalFunctions.STACK + "-reconcile"));
-        var prefix = executions.executionArn("");
-        for (var infra : lockedInfrastructures(stateDir)) {
-            workspace.locks().owner(infra).filter(o -> o.executionArn() != null && o.executionArn().startsWith(prefix))
-                    .ifPresent(o -> endings.recover(infra, o.executionArn(), "cairn serve stopped without shutting down while the run was running"));
+        ServerLock serverLock;
+        try {
+            serverLock = ServerLock.take(stateDir);
+        } catch (IOException | RuntimeException e) {
+            executions.close();
+            throw e;
+        }
+        try {
+            var prefix = executions.executionArn("");
+            for (var infra : lockedInfrastructures(stateDir)) {
+                workspace.locks().owner(infra).filter(o -> o.executionArn() != null && o.executionArn().startsWith(prefix))
+                        .ifPresent(o -> endings.recover(infra, o.executionArn(), "cairn serve stopped without shutting down while the run was running"));
+            }
+        } catch (IOException | RuntimeException e) {
+            executions.close();
+            serverLock.close();
+            throw e;
         }
         var launcher = new ExecutorRunLauncher(executions);
         var queue = new QueueDrain(stateDir.resolve("queue"), launcher);
