@@ -65,6 +65,7 @@ class ServeShutdownIT {
                     Thread.sleep(200);
                 }
                 assertThat(new Workspace(state).locks().owner("dev")).isPresent();
+                assertThat(buildLog(state)).as("the build's output is live").contains("Provisioning with 'local-exec'");
             } finally {
                 server.stop();
             }
@@ -92,6 +93,14 @@ class ServeShutdownIT {
                     .as(out.toString()).isZero();
             assertThat(out.toString()).contains("aborted", "ExecutionAborted", "Stages[0]/PlanApply", "failed");
         }
+    }
+
+    private static String buildLog(Path state) throws Exception {
+        var text = new StringBuilder();
+        try (var files = java.nio.file.Files.list(state.resolve("serve/builds"))) {
+            for (var log : files.filter(f -> f.toString().endsWith(".log")).toList()) text.append(java.nio.file.Files.readString(log));
+        }
+        return text.toString();
     }
 
     /** Terraform is inside the provisioner: its {@code sleep} runs under this JVM (serve → cairn stage → terraform → sh → sleep). */
