@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         description = "GitOps reconciler for infrastructure repos: one YAML manifest per infrastructure, Terraform stages in a DAG.",
         subcommands = {ValidateCommand.class, GraphCommand.class, PlanCommand.class, ApplyCommand.class,
                 DestroyCommand.class, StatusCommand.class, OutputsCommand.class, UnlockCommand.class,
-                StageCommand.class, InvokeCommand.class, CommandLine.HelpCommand.class})
+                StageCommand.class, InvokeCommand.class, ServeCommand.class, ApproveCommand.Approve.class,
+                ApproveCommand.Reject.class, CommandLine.HelpCommand.class})
 public final class Cairn {
     public static final int OK = 0;
     public static final int RUN_FAILED = 1;

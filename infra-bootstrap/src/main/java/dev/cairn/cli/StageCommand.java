@@ -364,10 +364,12 @@ final class StageCommand implements Callable<Integer> {
             this.b = b;
         }
 
+        /** The build's own output is flushed as it comes, so that its log (CloudWatch, or cairn serve's) is live. */
         @Override
         public void write(char[] buf, int off, int len) throws IOException {
             a.write(buf, off, len);
             b.write(buf, off, len);
+            b.flush();
         }
 
         @Override

@@ -21,11 +21,18 @@ final class StatusCommand extends RepoCommand {
     @Option(names = "--stack", paramLabel = "NAME", description = "Read from this deployed Cairn stack's table and bucket instead of the local state dir; found through CloudFormation (AWS_REGION, AWS_ENDPOINT_URL for an emulator).")
     String stack;
 
+    @Option(names = "--run", paramLabel = "ID", description = "One run: its stages and, for a run of cairn serve, its execution history (states entered and exited, with timestamps).")
+    String runId;
+
     /** The environment the AWS clients read their endpoint and credentials from (tests give their own). */
     Map<String, String> processEnv = System.getenv();
 
     @Override
     public Integer call() throws Exception {
+        if (runId != null) {
+            if (stack != null) throw new dev.cairn.reconciler.run.RunRefusedException("--run reads the local state dir (cairn serve's execution history); drop --stack");
+            return printRun(common.workspace(repo));
+        }
         StackStores stores;
         try {
             stores = stack == null ? StackStores.local(common.workspace(repo)) : StackStores.deployed(stack, processEnv);
@@ -35,6 +42,62 @@ final class StatusCommand extends RepoCommand {
         try (stores) {
             return print(stores);
         }
+    }
+
+    /** {@code --run ID}: the run's stages, then the history of the execution that made it (cairn serve). */
+    private int printRun(dev.cairn.reconciler.run.Workspace workspace) {
+        var execution = new dev.cairn.cli.serve.ExecutionJournal(workspace.root(), null).find(runId);
+        Run run = null;
+        var names = new TreeSet<String>();
+        if (execution.isPresent() && execution.get().infrastructure() != null) names.add(execution.get().infrastructure());
+        else if (infra != null) names.add(infra);
+        else names.addAll(new RepositoryLoader().load(repo).repo().infrastructures().keySet());
+        var id = execution.map(dev.cairn.cli.serve.ExecutionJournal.Entry::runId).orElse(runId);
+        for (var name : names) {
+            if (id == null) break;
+            var found = workspace.runs().get(name, id);
+            if (found.isPresent()) {
+                run = found.get();
+                break;
+            }
+        }
+        if (run == null && execution.isEmpty()) {
+            throw new dev.cairn.reconciler.run.RunRefusedException("no run " + runId + " in " + workspace.root()
+                    + " (`cairn status REPO` lists the last runs; --state-dir DIR for another state dir)");
+        }
+        if (common.json()) {
+            var body = new LinkedHashMap<String, Object>();
+            body.put("run", run);
+            body.put("execution", execution.orElse(null));
+            printJson(body);
+            return Cairn.OK;
+        }
+        var t = terminal();
+        var view = new ProgressView(out(), t);
+        if (run != null) {
+            out().println(t.bold(run.infrastructure()) + "  run " + run.id() + "  " + run.action().name().toLowerCase() + " "
+                    + run.status().name().toLowerCase() + t.dim("  by " + run.trigger() + ", started " + run.startedAt()
+                    + (run.finishedAt() == null ? "" : ", finished " + run.finishedAt())));
+            for (var stage : run.stages().values()) {
+                out().println("    " + view.line(stage));
+                if (stage.error() != null && stage.status() == dev.cairn.reconciler.run.StageStatus.FAILED) {
+                    out().println("      " + t.red(stage.error().lines().findFirst().orElse("")));
+                }
+            }
+        }
+        if (execution.isEmpty()) {
+            out().println(t.dim("no execution history: this run was not made by cairn serve"));
+        } else {
+            var x = execution.get();
+            out().println("execution " + x.name() + "  " + x.status().toLowerCase() + (x.error() == null ? "" : "  " + t.red(x.error()
+                    + (x.cause() == null ? "" : ": " + x.cause().lines().findFirst().orElse("")))));
+            for (var event : x.events()) {
+                out().println("    " + event.timestamp() + "  " + String.format("%-28s", event.type()) + " " + (event.state() == null ? "" : event.state())
+                        + (event.error() == null ? "" : "  " + t.red(event.error())));
+            }
+        }
+        out().flush();
+        return Cairn.OK;
     }
 
     private int print(StackStores workspace) {

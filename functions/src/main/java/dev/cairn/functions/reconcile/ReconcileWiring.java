@@ -12,6 +12,7 @@ import dev.cairn.aws.secrets.CachedSecrets;
 import dev.cairn.aws.secrets.WebhookSecrets;
 import dev.cairn.aws.store.AwsStores;
 import dev.cairn.functions.GitMirror;
+import dev.cairn.reconciler.approval.local.LocalApprovalStore;
 import dev.cairn.reconciler.notify.RunNotifier;
 import dev.cairn.reconciler.run.Workspace;
 import dev.cairn.reconciler.store.BlobStore;
@@ -29,8 +30,8 @@ import java.util.function.Supplier;
 /**
  * Builds {@link ReconcileTasks} from an environment map: the DynamoDB/S3 stores of
  * {@code CAIRN_TABLE}/{@code CAIRN_BUCKET} ({@link AwsStores}) when the table is named, else the
- * local stores of {@code CAIRN_STATE_DIR} (default {@code ./.cairn}; no approval store there yet, so a
- * stage that needs approval fails locally). Approvals go to {@link DynamoApprovalStore}, which the
+ * local stores of {@code CAIRN_STATE_DIR} (default {@code ./.cairn}), approvals in its
+ * {@code approvals/} ({@link LocalApprovalStore}, the Slack app's local store; {@code cairn serve} resumes the run). Approvals go to {@link DynamoApprovalStore}, which the
  * Slack app answers through {@code SfnRunResumer} (error {@code Rejected}). Prepare reads the
  * repository {@code CAIRN_REPO_URL} (a private one with the token of the secret
  * {@code CAIRN_GIT_TOKEN_NAME}) through the git cache {@code CAIRN_GIT_CACHE_DIR} (default: the
@@ -57,7 +58,9 @@ final class ReconcileWiring {
                     notifier(env, stores.threads(), stores.blobs()), timeout, Clock.systemUTC());
         }
         var workspace = new Workspace(Path.of(env.getOrDefault("CAIRN_STATE_DIR", ".cairn")));
-        return new ReconcileTasks(workspace.runs(), workspace.outputs(), workspace.locks(), workspace.blobs(), planner(env, workspace.blobs()), null,
+        // the Slack app's local approval store (ChatopsWiring.local): cairn serve resumes the run from its answers
+        var approvals = new LocalApprovalStore(workspace.root().resolve("approvals"));
+        return new ReconcileTasks(workspace.runs(), workspace.outputs(), workspace.locks(), workspace.blobs(), planner(env, workspace.blobs()), approvals,
                 notifier(env, new LocalThreadStore(workspace.root().resolve("threads")), workspace.blobs()), timeout, Clock.systemUTC());
     }
 

@@ -122,6 +122,11 @@ public final class SamTemplate {
         return result;
     }
 
+    /** A resource's {@code Properties} (maps, lists, strings and {@link Intrinsic}s); empty when it has none or is not declared. */
+    public Map<String, Object> properties(String logicalId) {
+        return mapping(mapping(mapping(root.get("Resources")).get(logicalId)).get("Properties"));
+    }
+
     public List<String> functionIds() {
         var ids = new ArrayList<String>();
         resourceTypes().forEach((id, type) -> {

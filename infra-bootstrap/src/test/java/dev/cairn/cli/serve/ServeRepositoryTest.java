@@ -1,0 +1,71 @@
+package dev.cairn.cli.serve;
+
+import dev.cairn.reconciler.run.RunRefusedException;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What {@code cairn serve REPO} accepts: the root of a git work tree with a commit and cairn.yaml; anything else is refused with what to do. */
+class ServeRepositoryTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theRootOfAWorkTreeWithACommitIsServedAsAFileUrl() throws Exception {
+        var dir = repo(tmp.resolve("infra"));
+        var served = ServedRepository.check(dir);
+        assertThat(served.root()).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(served.url()).startsWith("file:/").endsWith("/infra");
+    }
+
+    @Test
+    void aFolderInsideALargerRepositoryIsRefusedWithHowToMakeItARepository() throws Exception {
+        var outer = repo(tmp.resolve("cairn"));
+        var inner = outer.resolve("examples/quickstart");
+        Files.createDirectories(inner);
+        Files.writeString(inner.resolve("cairn.yaml"), "apiVersion: cairn.dev/v1\nkind: Repository\n");
+        assertThatThrownBy(() -> ServedRepository.check(inner)).isInstanceOf(RunRefusedException.class)
+                .hasMessageContaining("is a folder inside the git repository " + outer.toAbsolutePath().normalize())
+                .hasMessageContaining("git init -b main");
+    }
+
+    @Test
+    void aFolderOutsideAnyRepositoryIsRefused() throws Exception {
+        var plain = Files.createDirectories(tmp.resolve("plain"));
+        Files.writeString(plain.resolve("cairn.yaml"), "apiVersion: cairn.dev/v1\nkind: Repository\n");
+        assertThatThrownBy(() -> ServedRepository.check(plain)).isInstanceOf(RunRefusedException.class)
+                .hasMessageContaining("is not in a git repository").hasMessageContaining("git init");
+    }
+
+    @Test
+    void aRepositoryWithoutACommitOrWithoutCairnYamlIsRefused() throws Exception {
+        var empty = Files.createDirectories(tmp.resolve("empty"));
+        Git.init().setDirectory(empty.toFile()).setInitialBranch("main").call().close();
+        assertThatThrownBy(() -> ServedRepository.check(empty)).hasMessageContaining("has no commit yet");
+
+        var other = Files.createDirectories(tmp.resolve("other"));
+        try (var git = Git.init().setDirectory(other.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(other.resolve("README.md"), "not infrastructure\n");
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("readme").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
+        }
+        assertThatThrownBy(() -> ServedRepository.check(other)).hasMessageContaining("has no cairn.yaml at its root");
+        assertThatThrownBy(() -> ServedRepository.check(tmp.resolve("missing"))).hasMessageContaining("is not a folder");
+    }
+
+    private static Path repo(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("cairn.yaml"), "apiVersion: cairn.dev/v1\nkind: Repository\n");
+        try (var git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("infra").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
+        }
+        return dir;
+    }
+}
