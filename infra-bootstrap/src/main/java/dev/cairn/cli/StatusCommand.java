@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.reconciler.manifest.RepositoryLoader;
+import dev.cairn.reconciler.run.CriticalPath;
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.StageConfirmation;
 import picocli.CommandLine.Command;
@@ -21,6 +22,9 @@ final class StatusCommand extends RepoCommand {
     @Option(names = "--stack", paramLabel = "NAME", description = "Read from this deployed Cairn stack's table and bucket instead of the local state dir; found through CloudFormation (AWS_REGION, AWS_ENDPOINT_URL for an emulator).")
     String stack;
 
+    @Option(names = "--run", paramLabel = "ID", description = "One run in detail: per stage how its plan was made (speculative, redone), the time of each terraform command and the wait for upstream stages, and the run's critical path.")
+    String runId;
+
     /** The environment the AWS clients read their endpoint and credentials from (tests give their own). */
     Map<String, String> processEnv = System.getenv();
 
@@ -33,8 +37,73 @@ final class StatusCommand extends RepoCommand {
             return StackStores.report(err(), e);
         }
         try (stores) {
-            return print(stores);
+            return runId == null ? print(stores) : printRun(stores);
         }
+    }
+
+    /** {@code --run ID}: the run of {@code --infra} (or of any infrastructure) with that id, in detail. */
+    private int printRun(StackStores workspace) {
+        var names = new TreeSet<String>();
+        if (infra != null) names.add(infra);
+        else names.addAll(new RepositoryLoader().load(repo).repo().infrastructures().keySet());
+        Run run = null;
+        for (var name : names) {
+            run = workspace.runs().get(name, runId).orElse(null);
+            if (run != null) break;
+        }
+        if (run == null) {
+            err().println("No run " + runId + (infra == null ? "" : " of `" + infra + "`") + " in " + (stack == null ? "the state dir" : "stack " + stack)
+                    + ". `cairn status` shows each infrastructure's last run and its id.");
+            err().flush();
+            return Cairn.INVALID;
+        }
+        var path = CriticalPath.of(run);
+        if (common.json()) {
+            var row = new LinkedHashMap<String, Object>();
+            row.put("run", run);
+            row.put("criticalPath", path);
+            row.put("wallMillis", run.finishedAt() == null ? null : Duration.between(run.startedAt(), run.finishedAt()).toMillis());
+            printJson(row);
+            return Cairn.OK;
+        }
+        var t = terminal();
+        out().println(header(t, run));
+        var view = new ProgressView(out(), t);
+        for (var stage : run.stages().values()) {
+            out().println("    " + view.line(stage) + (stage.planning() == null ? "" : "  " + t.dim(stage.planning().label()))
+                    + (stage.confirmation() == null ? "" : "  " + t.dim(stage.confirmation().label())));
+            var timings = stage.timings();
+            if (timings == null) continue;
+            var parts = new ArrayList<String>();
+            timings.commands().forEach((command, ms) -> parts.add(command + " " + millis(ms)));
+            if (!timings.after().isEmpty()) {
+                parts.add("waited " + millis(timings.waitMillis()) + " for " + String.join(", ", timings.after()));
+            }
+            if (timings.aheadMillis() > 0 && !timings.after().isEmpty()) parts.add(millis(timings.aheadMillis()) + " of it ahead");
+            if (!parts.isEmpty()) out().println("      " + t.dim(String.join(", ", parts)));
+        }
+        var wall = run.finishedAt() == null ? "running" : millis(Duration.between(run.startedAt(), run.finishedAt()).toMillis());
+        out().println("    critical path " + millis(path.millis()) + (path.stages().isEmpty() ? "" : " (" + String.join(" → ", path.stages()) + ")")
+                + ", wall " + wall);
+        out().flush();
+        return Cairn.OK;
+    }
+
+    private static String millis(long ms) {
+        return String.format("%.2fs", ms / 1000.0);
+    }
+
+    private static String header(Terminal t, Run run) {
+        var took = run.finishedAt() == null ? "running" : ProgressView.seconds(Duration.between(run.startedAt(), run.finishedAt()));
+        var status = switch (run.status()) {
+            case SUCCEEDED -> t.green("succeeded");
+            case FAILED -> t.red("failed");
+            case CANCELLED -> t.yellow("not confirmed");
+            case RUNNING -> t.yellow("running");
+        };
+        return t.bold(run.infrastructure()) + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.id() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()
+                + (run.revision() == null ? "" : ", at " + run.revision().substring(0, Math.min(12, run.revision().length()))
+                + (run.revision().endsWith("-dirty") ? "-dirty" : "")));
     }
 
     private int print(StackStores workspace) {
@@ -63,21 +132,13 @@ final class StatusCommand extends RepoCommand {
                 out().println(t.bold(name) + t.dim("  never run"));
                 continue;
             }
-            var took = run.finishedAt() == null ? "running" : ProgressView.seconds(Duration.between(run.startedAt(), run.finishedAt()));
-            var status = switch (run.status()) {
-                case SUCCEEDED -> t.green("succeeded");
-                case FAILED -> t.red("failed");
-                case CANCELLED -> t.yellow("not confirmed");
-                case RUNNING -> t.yellow("running");
-            };
-            out().println(t.bold(name) + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.id() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()
-                    + (run.revision() == null ? "" : ", at " + run.revision().substring(0, Math.min(12, run.revision().length()))
-                    + (run.revision().endsWith("-dirty") ? "-dirty" : ""))));
+            out().println(header(t, run));
             var view = new ProgressView(out(), t);
             for (var stage : run.stages().values()) {
                 var confirmation = stage.confirmation() == null ? "" : "  " + (stage.confirmation() == StageConfirmation.NOT_CONFIRMED
                         ? t.yellow(stage.confirmation().label()) : t.dim(stage.confirmation().label()));
-                out().println("    " + view.line(stage) + confirmation);
+                var planning = stage.planning() == null ? "" : "  " + t.dim(stage.planning().label());
+                out().println("    " + view.line(stage) + planning + confirmation);
                 if (stage.error() != null && stage.status() == dev.cairn.reconciler.run.StageStatus.FAILED) {
                     out().println("      " + t.red(stage.error().lines().findFirst().orElse("")));
                 }

@@ -16,6 +16,7 @@ import dev.cairn.reconciler.store.RunStore;
 import dev.cairn.reconciler.store.StageOutputs;
 import dev.cairn.reconciler.template.TemplateEngine;
 import dev.cairn.reconciler.terraform.StageFailedException;
+import dev.cairn.reconciler.terraform.CommandTimes;
 import dev.cairn.reconciler.terraform.StageRunner;
 import dev.cairn.reconciler.terraform.TerraformBinary;
 import dev.cairn.reconciler.terraform.TerraformCli;
@@ -192,6 +193,20 @@ public final class Reconciler {
         final Map<String, java.util.concurrent.CompletableFuture<Void>> prewarmed = new ConcurrentHashMap<>();
         /** Asking first means showing the plan, and deferring stages whose inputs wait on upstream values. */
         boolean withValues;
+        /** The time each stage spends in terraform commands. */
+        final Map<String, CommandTimes> times = new ConcurrentHashMap<>();
+        /** When each stage's own work done ahead (its speculative plan) ended, and how long it then waited for upstream. */
+        final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
+        final Map<String, Long> waited = new ConcurrentHashMap<>();
+        /** Stages whose speculative plan was discarded: their next plan is a redone one. */
+        final Set<String> discarded = ConcurrentHashMap.newKeySet();
+        /** The inputs fingerprint of each stage's last plan attempt, failed ones included. */
+        final Map<String, String> attempted = new ConcurrentHashMap<>();
+        /** Each stage's speculative plan of a {@code --yes} apply, which its apply step waits for. */
+        final Map<String, java.util.concurrent.CompletableFuture<Void>> speculated = new ConcurrentHashMap<>();
+        /** At most {@code parallelism} stages run terraform at once, across the speculative plans and the applies. */
+        final java.util.concurrent.Semaphore slots;
+        final Instant started = Instant.now();
         volatile Run run;
 
         RunContext(Stages stages, String runId, RunAction action, Options options) {
@@ -199,6 +214,7 @@ public final class Reconciler {
             this.infra = stages.infrastructure();
             this.action = action;
             this.options = options;
+            this.slots = new java.util.concurrent.Semaphore(options.parallelism());
             stages.definitions().values().forEach(d -> {
                 if (d.source() instanceof ModuleSource.Git g && g.credentials() != null) redactor.add(g.credentials().secret());
             });
@@ -231,7 +247,7 @@ public final class Reconciler {
                 if (action == RunAction.DESTROY && !stored.containsKey(stage)) return;
                 var dir = workspace.workDir(infra.name(), stage);
                 if (!renderer.renderForInit(stages, stage, upstream(), dir)) return;
-                runner.init(dir, log(stage), redactor);
+                runner(stage).init(dir, log(stage), redactor);
             } catch (RuntimeException e) {
                 // the stage's own run reports it
             }
@@ -247,30 +263,238 @@ public final class Reconciler {
             boolean destroy = action == RunAction.DESTROY;
             boolean ask = action != RunAction.PLAN && options.confirmation() != null && options.confirmation() != Confirmation.AUTO;
             withValues = action == RunAction.PLAN || ask;
+            if (destroy) {
+                reconcileDestroy(executor, ask);
+                return;
+            }
             if (action == RunAction.PLAN || ask) {
-                executor.run(stages.graph(), destroy, stage -> plan(stage, destroy), this::skip);
+                speculate();
+                executor.run(stages.graph(), false, this::recheck, this::skip);
                 if (action == RunAction.PLAN || anyFailed()) {
                     finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
                     return;
                 }
                 if (!anyWork()) {
-                    executor.run(stages.graph(), destroy, this::settle, this::skip);
+                    executor.run(stages.graph(), false, this::settleCurrent, this::skip);
                     finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
                     return;
                 }
                 var first = withStatus(StageStatus.PLANNED);
                 if (!first.isEmpty()) {
                     if (!confirm(first, StageConfirmation.CONFIRMED)) {
-                        finish(RunStatus.CANCELLED, "not confirmed; nothing was " + (destroy ? "destroyed" : "applied"));
+                        finish(RunStatus.CANCELLED, "not confirmed; nothing was applied");
                         return;
                     }
                 }
-                executor.run(stages.graph(), destroy, this::settleConfirmed, this::skip, this::confirmLater);
+                executor.run(stages.graph(), false, this::settleConfirmed, this::skip, this::confirmLater);
                 finishConfirmed();
             } else {
-                executor.run(stages.graph(), destroy, stage -> converge(stage, destroy), this::skip);
+                // --yes: every stage with an upstream stage plans at once, each applies when its upstream did
+                try (var planners = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (var stage : stages.graph().topologicalOrder()) {
+                        if (upstreamOf(stage).isEmpty()) continue;
+                        speculated.put(stage, java.util.concurrent.CompletableFuture.runAsync(
+                                () -> withSlot(() -> plan(stage, false, stored(), StagePlanning.SPECULATIVE)), planners));
+                    }
+                    executor.run(stages.graph(), false, this::convergeSpeculated, this::skip);
+                }
                 finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
             }
+        }
+
+        /** Destroy keeps the reverse order: each stage is planned and destroyed after the stages that depend on it. */
+        private void reconcileDestroy(DagExecutor executor, boolean ask) {
+            if (ask) {
+                executor.run(stages.graph(), true, stage -> plan(stage, true, upstream(), null), this::skip);
+                if (anyFailed()) {
+                    finish(RunStatus.FAILED, null);
+                    return;
+                }
+                if (!anyWork()) {
+                    executor.run(stages.graph(), true, this::settle, this::skip);
+                    finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
+                    return;
+                }
+                var first = withStatus(StageStatus.PLANNED);
+                if (!first.isEmpty() && !confirm(first, StageConfirmation.CONFIRMED)) {
+                    finish(RunStatus.CANCELLED, "not confirmed; nothing was destroyed");
+                    return;
+                }
+                executor.run(stages.graph(), true, this::settleConfirmed, this::skip, this::confirmLater);
+                finishConfirmed();
+            } else {
+                executor.run(stages.graph(), true, stage -> converge(stage, true), this::skip);
+                finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
+            }
+        }
+
+        /**
+         * Plans every stage at once (at most {@code parallelism} together), each from the outputs its
+         * upstream stages stored at their last apply. A stage with an input that has no stored value
+         * yet is deferred.
+         */
+        private void speculate() {
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(options.parallelism(),
+                    Thread.ofPlatform().name("cairn-plan-", 0).daemon().factory())) {
+                for (var stage : stages.graph().topologicalOrder()) {
+                    pool.submit(() -> plan(stage, false, stored(), StagePlanning.SPECULATIVE));
+                }
+            }
+        }
+
+        /**
+         * After every speculative plan, in DAG order: renders the stage again from its upstream
+         * stages' planned outputs. Same inputs: the plan stands. An input now unknown (an upstream
+         * plan makes it known only after apply): the plan is discarded and the stage deferred, to be
+         * planned again after its upstream applies. A known but different input: planned again now.
+         * A deferred stage whose inputs are now known is planned.
+         */
+        boolean recheck(String stage) {
+            try {
+                var r = result(stage);
+                if (r.status() == StageStatus.FAILED) {
+                    // a speculative plan can fail on stale inputs: it stands only when the inputs are the same now
+                    if (!attempted.containsKey(stage)) return false;
+                    var dir = prepare(stage, upstream());
+                    if (dir != null && StageRunner.inputsFingerprint(dir).equals(attempted.get(stage))) return false;
+                    discard(stage);
+                    update(result(stage).retried().with(StageStatus.DEFERRED));
+                    if (dir == null) return true;
+                    return plan(stage, false, upstream(), StagePlanning.REDONE);
+                }
+                if (r.status() == StageStatus.DEFERRED) {
+                    if (upstreamOf(stage).stream().noneMatch(u -> current.containsKey(u))) return true;
+                    return plan(stage, false, upstream(), StagePlanning.AFTER_UPSTREAM);
+                }
+                var dir = prepare(stage, upstream());
+                if (dir == null) {
+                    discard(stage);
+                    update(result(stage).with(StageStatus.DEFERRED));
+                    return true;
+                }
+                if (StageRunner.inputsFingerprint(dir).equals(r.planInputs())) return true;
+                discard(stage);
+                return plan(stage, false, upstream(), StagePlanning.REDONE);
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        /** Forgets a stage's speculative plan: its planned outputs no longer stand for it. */
+        private void discard(String stage) {
+            discarded.add(stage);
+            current.remove(stage);
+            plans.remove(stage);
+        }
+
+        /**
+         * A {@code --yes} apply step: a stage with no upstream stage plans and applies in one
+         * command; one whose inputs were unknown at the start does so now; else its speculative
+         * plan is applied when it was made from the inputs the stage has now, and redone (planned
+         * and applied in one command) when not.
+         */
+        boolean convergeSpeculated(String stage) {
+            var future = speculated.get(stage);
+            if (future == null) {
+                upstreamDone(stage);
+                update(result(stage).withPlanning(StagePlanning.DIRECT, null));
+                return withSlot(() -> converge(stage, false));
+            }
+            future.exceptionally(e -> null).join();
+            upstreamDone(stage);
+            try {
+                var r = result(stage);
+                if (r.status() == StageStatus.FAILED) {
+                    // a speculative plan can fail on stale inputs: the failure stands only when the inputs are the same now
+                    if (!attempted.containsKey(stage)) return false;
+                    var dir = prepare(stage, upstream());
+                    if (dir != null && StageRunner.inputsFingerprint(dir).equals(attempted.get(stage))) return false;
+                    discard(stage);
+                    update(result(stage).retried().withPlanning(StagePlanning.REDONE, null));
+                    return withSlot(() -> converge(stage, false));
+                }
+                if (r.status() == StageStatus.DEFERRED) {
+                    update(result(stage).withPlanning(StagePlanning.AFTER_UPSTREAM, null));
+                    return withSlot(() -> converge(stage, false));
+                }
+                if (!stillCurrent(stage)) {
+                    discard(stage);
+                    update(result(stage).withPlanning(StagePlanning.REDONE, null));
+                    return withSlot(() -> converge(stage, false));
+                }
+                return withSlot(() -> settle(stage));
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        /** Renders the stage from its upstream stages' outputs now: true when its saved plan was made from exactly that. */
+        private boolean stillCurrent(String stage) {
+            var dir = prepare(stage, upstream());
+            return dir != null && StageRunner.inputsFingerprint(dir).equals(result(stage).planInputs());
+        }
+
+        /** {@link #settle}, after checking that the stage's plan was made from the inputs it has now (else it is redone). */
+        boolean settleCurrent(String stage) {
+            upstreamDone(stage);
+            try {
+                var r = result(stage);
+                if (r.status() != StageStatus.DEFERRED && r.plan() != null && !stillCurrent(stage)) {
+                    discard(stage);
+                    if (!plan(stage, false, upstream(), StagePlanning.REDONE)) return false;
+                }
+                return settle(stage);
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        /** The stage's upstream stages are done: what it runs from now on depends on them. */
+        private void upstreamDone(String stage) {
+            times(stage).upstreamDone();
+            if (waited.containsKey(stage)) return;
+            var last = upstreamOf(stage).stream().map(this::result).filter(java.util.Objects::nonNull)
+                    .map(StageResult::finishedAt).filter(java.util.Objects::nonNull).max(Instant::compareTo);
+            var ready = readyAt.getOrDefault(stage, started);
+            waited.put(stage, last.map(l -> Math.max(0, java.time.Duration.between(ready, l).toMillis())).orElse(0L));
+        }
+
+        private boolean withSlot(java.util.function.BooleanSupplier work) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                return work.getAsBoolean();
+            } finally {
+                slots.release();
+            }
+        }
+
+        /** The stages this one waits for in the run's order. */
+        private List<String> upstreamOf(String stage) {
+            var graph = stages.graph();
+            var of = action == RunAction.DESTROY ? graph.dependentsOf(stage) : graph.dependenciesOf(stage);
+            var out = new ArrayList<String>();
+            for (var s : graph.topologicalOrder()) {
+                if (of.contains(s)) out.add(s);
+            }
+            return out;
+        }
+
+        private CommandTimes times(String stage) {
+            return times.computeIfAbsent(stage, s -> new CommandTimes());
+        }
+
+        private StageRunner runner(String stage) {
+            return runner.timedBy(times(stage));
+        }
+
+        /** What speculative plans are made from: the outputs stored by the last apply, nothing of this run. */
+        private StageRenderer.Upstream stored() {
+            return StageRenderer.Upstream.of(stored);
         }
 
         /**
@@ -355,13 +579,21 @@ public final class Reconciler {
          * confirmation is held until it is confirmed.
          */
         DagExecutor.Step settleConfirmed(String stage) {
+            upstreamDone(stage);
             try {
-                if (result(stage).status() == StageStatus.DEFERRED) {
-                    if (!plan(stage, action == RunAction.DESTROY)) return DagExecutor.Step.FAILED;
+                var before = result(stage);
+                if (before.status() == StageStatus.DEFERRED) {
+                    if (!plan(stage, action == RunAction.DESTROY, upstream(), laterPlanning(stage))) return DagExecutor.Step.FAILED;
                     if (result(stage).status() == StageStatus.DEFERRED) {
                         fail(stage, new StageFailedException("inputs still unknown after every upstream stage applied"));
                         return DagExecutor.Step.FAILED;
                     }
+                } else if (action != RunAction.DESTROY && before.plan() != null
+                        && (before.status() == StageStatus.PLANNED || before.status() == StageStatus.NO_CHANGES) && !stillCurrent(stage)) {
+                    // an upstream apply changed what this plan was made from: never apply it; what is planned now is unseen
+                    discard(stage);
+                    update(result(stage).withConfirmation(null));
+                    if (!plan(stage, false, upstream(), StagePlanning.REDONE)) return DagExecutor.Step.FAILED;
                 }
                 var r = result(stage);
                 if (r.status() == StageStatus.PLANNED && r.confirmation() != StageConfirmation.CONFIRMED
@@ -375,8 +607,11 @@ public final class Reconciler {
             }
         }
 
-        /** Plans one stage; DEFERRED when an input depends on an upstream value known only after apply. */
-        boolean plan(String stage, boolean destroy) {
+        /**
+         * Plans one stage from {@code up}; DEFERRED when an input depends on an upstream value known
+         * only after apply. Records how the plan was made and the fingerprint of what it was made from.
+         */
+        boolean plan(String stage, boolean destroy, StageRenderer.Upstream up, StagePlanning planning) {
             try {
                 awaitPrewarm(stage);
                 update(result(stage).with(StageStatus.PLANNING));
@@ -384,15 +619,19 @@ public final class Reconciler {
                     update(result(stage).withPlan(dev.cairn.reconciler.terraform.PlanSummary.EMPTY).with(StageStatus.NO_CHANGES));
                     return true;
                 }
-                var dir = prepare(stage);
+                var dir = prepare(stage, up);
                 if (dir == null) {
                     update(result(stage).with(StageStatus.DEFERRED));
+                    readyAt.put(stage, Instant.now());
                     return true;
                 }
+                var inputs = StageRunner.inputsFingerprint(dir);
+                attempted.put(stage, inputs);
                 var log = log(stage);
-                runner.init(dir, log, redactor);
+                var timed = runner(stage);
+                timed.init(dir, log, redactor);
                 if (stages.get(stage).source() instanceof ModuleSource.Registry) fetcher.exportRegistryOutputs(dir);
-                var planned = runner.plan(dir, destroy, log, redactor, withValues && !destroy);
+                var planned = timed.plan(dir, destroy, log, redactor, withValues && !destroy);
                 plans.put(stage, planned);
                 if (planned.plannedOutputs() != null) {
                     planned.plannedOutputs().values().forEach(v -> {
@@ -401,7 +640,9 @@ public final class Reconciler {
                     if (!destroy) current.put(stage, planned.plannedOutputs());
                 }
                 var summary = planned.summary();
-                update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES));
+                update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES)
+                        .withPlanning(planning, inputs));
+                readyAt.put(stage, Instant.now());
                 return true;
             } catch (RuntimeException e) {
                 return fail(stage, e);
@@ -420,12 +661,13 @@ public final class Reconciler {
                     return true;
                 }
                 update(result(stage).with(destroy ? StageStatus.DESTROYING : StageStatus.APPLYING));
-                var dir = prepare(stage);
+                var dir = prepare(stage, upstream());
                 if (dir == null) throw new StageFailedException("inputs still unknown after every upstream stage applied");
                 var log = log(stage);
-                runner.init(dir, log, redactor);
+                var timed = runner(stage);
+                timed.init(dir, log, redactor);
                 if (stages.get(stage).source() instanceof ModuleSource.Registry) fetcher.exportRegistryOutputs(dir);
-                var applied = runner.applyDirect(dir, destroy, log, redactor);
+                var applied = timed.applyDirect(dir, destroy, log, redactor);
                 var summary = applied.summary();
                 if (destroy) {
                     forget(stage);
@@ -446,7 +688,7 @@ public final class Reconciler {
             try {
                 var status = result(stage).status();
                 if (status == StageStatus.DEFERRED) {
-                    if (!plan(stage, action == RunAction.DESTROY)) return false;
+                    if (!plan(stage, action == RunAction.DESTROY, upstream(), laterPlanning(stage))) return false;
                     status = result(stage).status();
                     if (status == StageStatus.DEFERRED) {
                         return fail(stage, new StageFailedException("inputs still unknown after every upstream stage applied"));
@@ -457,7 +699,7 @@ public final class Reconciler {
                 if (action == RunAction.DESTROY) {
                     if (status == StageStatus.PLANNED) {
                         update(result(stage).with(StageStatus.DESTROYING));
-                        runner.apply(dir, log, redactor);
+                        runner(stage).apply(dir, log, redactor);
                         forget(stage);
                         update(result(stage).with(StageStatus.DESTROYED));
                     } else if (stored.containsKey(stage)) {
@@ -469,7 +711,7 @@ public final class Reconciler {
                 Map<String, StageOutputs.Output> values;
                 if (status == StageStatus.PLANNED) {
                     update(result(stage).with(StageStatus.APPLYING));
-                    values = runner.apply(dir, log, redactor);
+                    values = runner(stage).apply(dir, log, redactor);
                     store(stage, values);
                     update(result(stage).with(StageStatus.APPLIED));
                 } else {
@@ -497,7 +739,13 @@ public final class Reconciler {
                     && new java.util.HashSet<>(planned.outputNames()).equals(previous.values().keySet())) {
                 return previous.values();
             }
-            return runner.outputs(dir, log, redactor);
+            return runner(stage).outputs(dir, log, redactor);
+        }
+
+        /** How a deferred stage's plan, made now, counts: redone when a speculative plan of it was discarded. */
+        private StagePlanning laterPlanning(String stage) {
+            if (action == RunAction.DESTROY) return null;
+            return discarded.contains(stage) ? StagePlanning.REDONE : StagePlanning.AFTER_UPSTREAM;
         }
 
         private void store(String stage, Map<String, StageOutputs.Output> output) {
@@ -515,8 +763,8 @@ public final class Reconciler {
          * Renders the stage's work dir (module files, {@code cairn.auto.tfvars.json}, backend and
          * provider config). Null when an input is not known yet.
          */
-        private Path prepare(String stage) {
-            var rendered = renderer.render(stages, stage, upstream(), workspace.workDir(infra.name(), stage));
+        private Path prepare(String stage, StageRenderer.Upstream up) {
+            var rendered = renderer.render(stages, stage, up, workspace.workDir(infra.name(), stage));
             if (rendered.isEmpty()) return null;
             rendered.get().sensitiveInputs().forEach(k -> redactor.add(rendered.get().inputs().get(k)));
             return rendered.get().dir();
@@ -570,6 +818,9 @@ public final class Reconciler {
         }
 
         private synchronized void update(StageResult result) {
+            var t = times.get(result.stage());
+            result = result.withTimings(new StageTimings(t == null ? Map.of() : t.ordered(), t == null ? 0 : t.aheadMillis(),
+                    waited.getOrDefault(result.stage(), 0L), upstreamOf(result.stage())));
             run = completion.record(run, result);
             options.listener().stageChanged(run, result);
         }
