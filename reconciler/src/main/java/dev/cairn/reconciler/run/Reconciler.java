@@ -42,11 +42,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reconciles one infrastructure on this machine: plans every stage in DAG order (independent
- * stages in parallel), asks for confirmation, applies the saved plans, and passes each stage's
- * outputs to the stages after it. A failed stage stops what depends on it and keeps what was
- * applied; the next run plans everything again, so it resumes where the last one stopped. Destroy
- * walks the DAG backwards.
+ * Reconciles one infrastructure on this machine: plans every stage at once (speculative planning,
+ * at most {@code parallelism} together) from the outputs its upstream stages stored at their last
+ * apply, asks for confirmation, applies the saved plans in DAG order, and passes each stage's
+ * outputs to the stages after it. Each plan records the fingerprint of what it was made from
+ * (rendered tfvars, module tree, backend and provider); before a saved plan is applied the stage is
+ * rendered again from its upstream outputs now, and a plan whose inputs changed is discarded and
+ * redone, never applied stale. A stage whose inputs have no stored value yet is planned after its
+ * upstream applies. A failed stage stops what depends on it and keeps what was applied; the next
+ * run plans everything again, so it resumes where the last one stopped. Destroy walks the DAG
+ * backwards, each stage planned after the stages that depend on it (no speculation).
+ *
+ * <p>Every stage records the time of each terraform command and its wait for upstream stages
+ * ({@link StageTimings}), from which {@link CriticalPath} gives the run's critical path.
  *
  * <p>The local driver over the pieces the state machine uses too: {@link Scheduler} (through
  * {@link DagExecutor}) decides which stages start, {@link StageRenderer} renders each stage's work
@@ -422,7 +430,9 @@ public final class Reconciler {
                     update(result(stage).withPlanning(StagePlanning.REDONE, null));
                     return withSlot(() -> converge(stage, false));
                 }
-                return withSlot(() -> settle(stage));
+                if (!withSlot(() -> settle(stage))) return false;
+                if (result(stage).status() == StageStatus.APPLIED) update(result(stage).withConfirmation(StageConfirmation.AUTO));
+                return true;
             } catch (RuntimeException e) {
                 return fail(stage, e);
             }
@@ -810,6 +820,9 @@ public final class Reconciler {
         }
 
         private void skip(String stage, String because) {
+            // a speculative plan still running would record its result over the skip
+            var speculative = speculated.get(stage);
+            if (speculative != null) speculative.exceptionally(e -> null).join();
             update(result(stage).skipped(StageCompletion.skippedBecause(because)));
         }
 

@@ -267,6 +267,7 @@ class SpeculativePlanningIT {
 
         assertThat(run.stage("b").planning()).isEqualTo(StagePlanning.SPECULATIVE);
         assertThat(run.stage("b").status()).isEqualTo(StageStatus.APPLIED);
+        assertThat(run.stage("b").confirmation()).as("applied under --yes").isEqualTo(StageConfirmation.AUTO);
         assertThat(log(repo, run, "b")).contains("-auto-approve cairn.tfplan");
         assertThat(run.stage("b").timings().commands()).containsKeys("plan", "apply");
         assertThat(run.stage("b").timings().aheadMillis()).as("the plan ran ahead of a's apply").isPositive();
