@@ -58,8 +58,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The local driver over the pieces the state machine uses too: {@link Scheduler} (through
  * {@link DagExecutor}) decides which stages start, {@link StageRenderer} renders each stage's work
- * dir, {@link StageRunner} runs Terraform in it, and {@link StageCompletion} records the result
- * and outputs. It depends on the store interfaces only.
+ * dir, {@link StageRunner} runs Terraform in it, and {@link StageCompletion} stores the outputs.
+ * The run record is kept in the run store by a {@link RunRecorder}, off the stages' threads (the
+ * local run holds the lock, so it is the record's only writer). It depends on the store
+ * interfaces only.
  */
 public final class Reconciler {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -213,16 +215,22 @@ public final class Reconciler {
         /** Each stage's speculative plan of a {@code --yes} apply, which its apply step waits for. */
         final Map<String, java.util.concurrent.CompletableFuture<Void>> speculated = new ConcurrentHashMap<>();
         /** At most {@code parallelism} stages run terraform at once, across the speculative plans and the applies. */
-        final java.util.concurrent.Semaphore slots;
+        final TerraformSlots slots;
+        /** Early inits: of every stage for a destroy; of a stage deferred at the start, as soon as it is deferred. */
+        java.util.concurrent.ExecutorService initPool;
+        /** The stages with no upstream stage that the first DAG wave starts. */
+        final Set<String> expectedRoots = ConcurrentHashMap.newKeySet();
         final Instant started = Instant.now();
         volatile Run run;
+        /** Stores the run record off the stages' threads. */
+        final RunRecorder recorder;
 
         RunContext(Stages stages, String runId, RunAction action, Options options) {
             this.stages = stages;
             this.infra = stages.infrastructure();
             this.action = action;
             this.options = options;
-            this.slots = new java.util.concurrent.Semaphore(options.parallelism());
+            this.slots = new TerraformSlots(options.parallelism());
             stages.definitions().values().forEach(d -> {
                 if (d.source() instanceof ModuleSource.Git g && g.credentials() != null) redactor.add(g.credentials().secret());
             });
@@ -231,15 +239,17 @@ public final class Reconciler {
                 if (v.sensitive()) redactor.add(v.value());
             }));
             run = Run.start(runId, stages, action, options.trigger(), options.revision());
-            runs.put(run);
+            recorder = new RunRecorder(runs, run);
             options.listener().runStarted(run);
         }
 
         void run() {
             try (var pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, options.parallelism() / 2),
                     Thread.ofPlatform().name("cairn-init-", 0).daemon().factory())) {
-                for (var stage : stages.graph().topologicalOrder()) {
-                    prewarmed.put(stage, java.util.concurrent.CompletableFuture.runAsync(() -> prewarm(stage), pool));
+                initPool = pool;
+                // a speculative plan inits its stage itself at once; a destroy plans in reverse order, so init ahead
+                if (action == RunAction.DESTROY) {
+                    for (var stage : stages.graph().topologicalOrder()) prewarmLater(stage);
                 }
                 reconcile();
             }
@@ -259,6 +269,11 @@ public final class Reconciler {
             } catch (RuntimeException e) {
                 // the stage's own run reports it
             }
+        }
+
+        /** Starts the stage's early init on the init pool (once). */
+        private void prewarmLater(String stage) {
+            prewarmed.computeIfAbsent(stage, s -> java.util.concurrent.CompletableFuture.runAsync(() -> prewarm(s), initPool));
         }
 
         private void awaitPrewarm(String stage) {
@@ -300,9 +315,18 @@ public final class Reconciler {
                 // --yes: every stage with an upstream stage plans at once, each applies when its upstream did
                 try (var planners = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
                     for (var stage : stages.graph().topologicalOrder()) {
+                        if (upstreamOf(stage).isEmpty()) expectedRoots.add(stage);
+                    }
+                    // the roots apply first (they are on every path); speculative plans take the other slots
+                    slots.expect(Math.min(expectedRoots.size(), options.parallelism()));
+                    int expected = 0;
+                    for (var stage : stages.graph().topologicalOrder()) {
+                        if (expectedRoots.contains(stage) && expected++ >= options.parallelism()) expectedRoots.remove(stage);
+                    }
+                    for (var stage : stages.graph().topologicalOrder()) {
                         if (upstreamOf(stage).isEmpty()) continue;
                         speculated.put(stage, java.util.concurrent.CompletableFuture.runAsync(
-                                () -> withSlot(() -> plan(stage, false, stored(), StagePlanning.SPECULATIVE)), planners));
+                                () -> withSpeculativeSlot(() -> plan(stage, false, stored(), StagePlanning.SPECULATIVE)), planners));
                     }
                     executor.run(stages.graph(), false, this::convergeSpeculated, this::skip);
                 }
@@ -404,9 +428,12 @@ public final class Reconciler {
         boolean convergeSpeculated(String stage) {
             var future = speculated.get(stage);
             if (future == null) {
-                upstreamDone(stage);
-                update(result(stage).withPlanning(StagePlanning.DIRECT, null));
-                return withSlot(() -> converge(stage, false));
+                // first thing: a root counted ahead must take its slot, or the speculative plans would wait for it forever
+                return withSlot(expectedRoots.remove(stage), () -> {
+                    upstreamDone(stage);
+                    update(result(stage).withPlanning(StagePlanning.DIRECT, null));
+                    return converge(stage, false);
+                });
             }
             future.exceptionally(e -> null).join();
             upstreamDone(stage);
@@ -470,8 +497,28 @@ public final class Reconciler {
         }
 
         private boolean withSlot(java.util.function.BooleanSupplier work) {
+            return withSlot(false, work);
+        }
+
+        /** Runs a DAG step's terraform work in a slot; {@code expected}: a root counted ahead. */
+        private boolean withSlot(boolean expected, java.util.function.BooleanSupplier work) {
             try {
-                slots.acquire();
+                slots.acquireUrgent(expected);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                return work.getAsBoolean();
+            } finally {
+                slots.release();
+            }
+        }
+
+        /** Runs a speculative plan in a slot nobody on the DAG's path waits for. */
+        private boolean withSpeculativeSlot(java.util.function.BooleanSupplier work) {
+            try {
+                slots.acquireSpeculative();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -633,6 +680,8 @@ public final class Reconciler {
                 if (dir == null) {
                     update(result(stage).with(StageStatus.DEFERRED));
                     readyAt.put(stage, Instant.now());
+                    // its init need not wait for its upstream apply when its backend is known
+                    if (!destroy) prewarmLater(stage);
                     return true;
                 }
                 var inputs = StageRunner.inputsFingerprint(dir);
@@ -834,13 +883,13 @@ public final class Reconciler {
             var t = times.get(result.stage());
             result = result.withTimings(new StageTimings(t == null ? Map.of() : t.ordered(), t == null ? 0 : t.aheadMillis(),
                     waited.getOrDefault(result.stage(), 0L), upstreamOf(result.stage())));
-            run = completion.record(run, result);
+            run = run.withStage(result);
+            recorder.offer(run);
             options.listener().stageChanged(run, result);
         }
 
         synchronized void finish(RunStatus status, String message) {
-            run = run.finish(status, message);
-            runs.put(run);
+            run = recorder.flush(run.finish(status, message));
             options.listener().runFinished(run);
         }
 

@@ -31,7 +31,7 @@ public final class StageRunner {
     /** Terraform override file that marks variables (and the outputs that use them) sensitive. */
     public static final String SENSITIVE_OVERRIDE = "cairn_override.tf.json";
     private static final String INIT_MARKER = ".terraform/cairn-init.sha256";
-    /** Terraform's plugin cache is not safe for concurrent inits: one init at a time per process. */
+    /** Terraform's plugin cache is not safe for concurrent inits: with one, one init at a time per process. */
     private static final Object INIT_LOCK = new Object();
 
     private final TerraformCli cli;
@@ -63,9 +63,13 @@ public final class StageRunner {
         var marker = dir.resolve(INIT_MARKER);
         try {
             if (Files.exists(marker) && Files.readString(marker).equals(hash)) return;
-            synchronized (INIT_LOCK) {
-                var result = cli.run(dir, log, redact, TerraformCli.Stdout.LOG, "init", "-input=false", "-no-color", "-reconfigure");
-                check(result, "terraform init");
+            if (cli.sharesPluginCache()) {
+                synchronized (INIT_LOCK) {
+                    initNow(dir, log, redact);
+                }
+            } else {
+                // no shared cache (providers from a registry download or a local mirror into each work dir): inits run in parallel
+                initNow(dir, log, redact);
             }
             Files.createDirectories(marker.getParent());
             // after init: the lock file it wrote (or kept) is part of what the next run compares
@@ -73,6 +77,11 @@ public final class StageRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void initNow(Path dir, Writer log, UnaryOperator<String> redact) {
+        var result = cli.run(dir, log, redact, TerraformCli.Stdout.LOG, "init", "-input=false", "-no-color", "-reconfigure");
+        check(result, "terraform init");
     }
 
     /** Plans with the output values too (what a confirmation and deferred downstream stages need). */

@@ -36,6 +36,15 @@ public final class TerraformCli {
         this.times = times;
     }
 
+    /**
+     * Whether terraform runs with a shared plugin cache ({@code TF_PLUGIN_CACHE_DIR}, set by Cairn or
+     * inherited): concurrent inits are not safe with one.
+     */
+    public boolean sharesPluginCache() {
+        var cache = environment.containsKey("TF_PLUGIN_CACHE_DIR") ? environment.get("TF_PLUGIN_CACHE_DIR") : System.getenv("TF_PLUGIN_CACHE_DIR");
+        return cache != null && !cache.isBlank();
+    }
+
     /** The same CLI, adding the duration of every command it runs to {@code times}. */
     public TerraformCli timedBy(CommandTimes times) {
         return new TerraformCli(binary, environment, times);
