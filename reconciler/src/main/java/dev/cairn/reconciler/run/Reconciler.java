@@ -64,7 +64,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * interfaces only.
  */
 public final class Reconciler {
-    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final InfrastructureRepo repo;
@@ -163,9 +163,11 @@ public final class Reconciler {
         // Ctrl-C or a kill: terraform gets the signal too; record the run as failed and free the lock
         var onShutdown = Thread.ofPlatform().unstarted(() -> {
             // ask running terraform processes to stop gracefully (they save state), wait a little
+            context.stopping = true;
             var children = ProcessHandle.current().children().toList();
             children.forEach(ProcessHandle::destroy);
             children.forEach(child -> child.onExit().completeOnTimeout(child, 30, java.util.concurrent.TimeUnit.SECONDS).join());
+            context.awaitStagesRecorded(java.time.Duration.ofSeconds(10));
             if (!context.run.status().finished()) context.finish(RunStatus.FAILED, "interrupted (the process was stopped)");
             context.closeLogs();
             locks.release(infrastructure, runId);
@@ -222,6 +224,8 @@ public final class Reconciler {
         final Set<String> expectedRoots = ConcurrentHashMap.newKeySet();
         final Instant started = Instant.now();
         volatile Run run;
+        /** The process is being stopped: no stage starts terraform any more. */
+        volatile boolean stopping;
         /** Stores the run record off the stages' threads. */
         final RunRecorder recorder;
 
@@ -500,6 +504,24 @@ public final class Reconciler {
             return withSlot(false, work);
         }
 
+        /** After a stop: waits (at most {@code limit}) until no stage is still running, so that each records how it ended. */
+        void awaitStagesRecorded(java.time.Duration limit) {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < deadline && run.stages().values().stream().anyMatch(r -> r.status() == StageStatus.PLANNING
+                    || r.status() == StageStatus.APPLYING || r.status() == StageStatus.DESTROYING)) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private void refuseWhenStopping() {
+            if (stopping) throw new StageFailedException("interrupted (the process was stopped)");
+        }
+
         /** Runs a DAG step's terraform work in a slot; {@code expected}: a root counted ahead. */
         private boolean withSlot(boolean expected, java.util.function.BooleanSupplier work) {
             try {
@@ -509,6 +531,7 @@ public final class Reconciler {
                 throw new IllegalStateException("interrupted", e);
             }
             try {
+                refuseWhenStopping();
                 return work.getAsBoolean();
             } finally {
                 slots.release();
@@ -524,7 +547,7 @@ public final class Reconciler {
                 throw new IllegalStateException("interrupted", e);
             }
             try {
-                return work.getAsBoolean();
+                return !stopping && work.getAsBoolean();
             } finally {
                 slots.release();
             }
