@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.RunAction;
 import dev.cairn.reconciler.run.RunStatus;
+import dev.cairn.reconciler.run.StagePlanning;
 import dev.cairn.reconciler.run.StageStatus;
 import dev.cairn.reconciler.run.Workspace;
 import dev.cairn.reconciler.terraform.PlanSummary;
@@ -104,7 +105,26 @@ final class RunPrinter {
                 out.println(terminal.dim("What applied is kept. Fix the cause and run the same command again: it resumes from the failed stage."));
             }
         }
+        printPlanning(run);
         out.flush();
+    }
+
+    /**
+     * How the plans were made: every stage plans at once from the stored upstream outputs
+     * (speculative); a plan whose inputs an upstream stage changed is redone.
+     */
+    private void printPlanning(Run run) {
+        var counts = new EnumMap<StagePlanning, java.util.List<String>>(StagePlanning.class);
+        run.stages().values().forEach(s -> {
+            if (s.planning() != null) counts.computeIfAbsent(s.planning(), k -> new java.util.ArrayList<>()).add(s.stage());
+        });
+        if (counts.isEmpty()) return;
+        var parts = new java.util.ArrayList<String>();
+        counts.forEach((planning, stages) -> parts.add(stages.size() + " " + planning.label()
+                + (planning == StagePlanning.REDONE ? " (" + String.join(", ", stages) + ")" : "")));
+        var path = dev.cairn.reconciler.run.CriticalPath.of(run);
+        out.println(terminal.dim("Plans: " + String.join(", ", parts) + "; critical path " + ProgressView.seconds(Duration.ofMillis(path.millis()))
+                + ". Details: cairn status REPO --infra " + run.infrastructure() + " --run " + run.id()));
     }
 
     /** A run stopped at a confirmation: what applied, which stages wait, and how to continue. */

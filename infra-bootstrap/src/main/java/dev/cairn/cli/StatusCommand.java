@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.reconciler.manifest.RepositoryLoader;
+import dev.cairn.reconciler.run.CriticalPath;
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.StageConfirmation;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ final class StatusCommand extends RepoCommand {
     @Option(names = "--stack", paramLabel = "NAME", description = "Read from this deployed Cairn stack's table and bucket instead of the local state dir; found through CloudFormation (AWS_REGION, AWS_ENDPOINT_URL for an emulator).")
     String stack;
 
-    @Option(names = "--run", paramLabel = "ID", description = "One run: its stages and, for a run of cairn serve, its execution history (states entered and exited, with timestamps).")
+    @Option(names = "--run", paramLabel = "ID", description = "One run in detail: per stage how its plan was made (speculative, redone), the time of each terraform command and the wait for upstream stages, the run's critical path and, for a run of cairn serve, its execution history (states entered and exited, with timestamps).")
     String runId;
 
     /** The environment the AWS clients read their endpoint and credentials from (tests give their own). */
@@ -29,10 +30,6 @@ final class StatusCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (runId != null) {
-            if (stack != null) throw new dev.cairn.reconciler.run.RunRefusedException("--run reads the local state dir (cairn serve's execution history); drop --stack");
-            return printRun(common.workspace(repo));
-        }
         StackStores stores;
         try {
             stores = stack == null ? StackStores.local(common.workspace(repo)) : StackStores.deployed(stack, processEnv);
@@ -40,54 +37,47 @@ final class StatusCommand extends RepoCommand {
             return StackStores.report(err(), e);
         }
         try (stores) {
-            return print(stores);
+            return runId == null ? print(stores) : printRun(stores, stack == null ? common.workspace(repo).root() : null);
         }
     }
 
-    /** {@code --run ID}: the run's stages, then the history of the execution that made it (cairn serve). */
-    private int printRun(dev.cairn.reconciler.run.Workspace workspace) {
-        var execution = new dev.cairn.cli.serve.ExecutionJournal(workspace.root(), null).find(runId);
-        Run run = null;
+    /**
+     * {@code --run ID}: the run of {@code --infra} (or of any infrastructure) with that id, in
+     * detail; ID may also name a {@code cairn serve} execution, whose history follows.
+     */
+    private int printRun(StackStores workspace, java.nio.file.Path stateDir) {
+        var execution = stateDir == null ? java.util.Optional.<dev.cairn.cli.serve.ExecutionJournal.Entry>empty()
+                : new dev.cairn.cli.serve.ExecutionJournal(stateDir, null).find(runId);
         var names = new TreeSet<String>();
         if (execution.isPresent() && execution.get().infrastructure() != null) names.add(execution.get().infrastructure());
         else if (infra != null) names.add(infra);
         else names.addAll(new RepositoryLoader().load(repo).repo().infrastructures().keySet());
         var id = execution.map(dev.cairn.cli.serve.ExecutionJournal.Entry::runId).orElse(runId);
+        Run run = null;
         for (var name : names) {
             if (id == null) break;
-            var found = workspace.runs().get(name, id);
-            if (found.isPresent()) {
-                run = found.get();
-                break;
-            }
+            run = workspace.runs().get(name, id).orElse(null);
+            if (run != null) break;
         }
         if (run == null && execution.isEmpty()) {
-            throw new dev.cairn.reconciler.run.RunRefusedException("no run " + runId + " in " + workspace.root()
-                    + " (`cairn status REPO` lists the last runs; --state-dir DIR for another state dir)");
+            err().println("No run " + runId + (infra == null ? "" : " of `" + infra + "`") + " in " + (stack == null ? "the state dir" : "stack " + stack)
+                    + ". `cairn status` shows each infrastructure's last run and its id.");
+            err().flush();
+            return Cairn.INVALID;
         }
+        var path = run == null ? null : CriticalPath.of(run);
         if (common.json()) {
-            var body = new LinkedHashMap<String, Object>();
-            body.put("run", run);
-            body.put("execution", execution.orElse(null));
-            printJson(body);
+            var row = new LinkedHashMap<String, Object>();
+            row.put("run", run);
+            row.put("criticalPath", path);
+            row.put("wallMillis", run == null || run.finishedAt() == null ? null : Duration.between(run.startedAt(), run.finishedAt()).toMillis());
+            row.put("execution", execution.orElse(null));
+            printJson(row);
             return Cairn.OK;
         }
         var t = terminal();
-        var view = new ProgressView(out(), t);
-        if (run != null) {
-            out().println(t.bold(run.infrastructure()) + "  run " + run.id() + "  " + run.action().name().toLowerCase() + " "
-                    + run.status().name().toLowerCase() + t.dim("  by " + run.trigger() + ", started " + run.startedAt()
-                    + (run.finishedAt() == null ? "" : ", finished " + run.finishedAt())));
-            for (var stage : run.stages().values()) {
-                out().println("    " + view.line(stage));
-                if (stage.error() != null && stage.status() == dev.cairn.reconciler.run.StageStatus.FAILED) {
-                    out().println("      " + t.red(stage.error().lines().findFirst().orElse("")));
-                }
-            }
-        }
-        if (execution.isEmpty()) {
-            out().println(t.dim("no execution history: this run was not made by cairn serve"));
-        } else {
+        if (run != null) printRunDetail(t, run, path);
+        if (execution.isPresent()) {
             var x = execution.get();
             out().println("execution " + x.name() + "  " + x.status().toLowerCase() + (x.error() == null ? "" : "  " + t.red(x.error()
                     + (x.cause() == null ? "" : ": " + x.cause().lines().findFirst().orElse("")))));
@@ -98,6 +88,49 @@ final class StatusCommand extends RepoCommand {
         }
         out().flush();
         return Cairn.OK;
+    }
+
+    private void printRunDetail(Terminal t, Run run, CriticalPath path) {
+        out().println(header(t, run));
+        var view = new ProgressView(out(), t);
+        for (var stage : run.stages().values()) {
+            out().println("    " + view.line(stage) + (stage.planning() == null ? "" : "  " + t.dim(stage.planning().label()))
+                    + (stage.confirmation() == null ? "" : "  " + t.dim(stage.confirmation().label())));
+            var timings = stage.timings();
+            if (timings == null) continue;
+            var parts = new ArrayList<String>();
+            timings.commands().forEach((command, ms) -> parts.add(command + " " + millis(ms)));
+            if (!timings.after().isEmpty()) {
+                parts.add("waited " + millis(timings.waitMillis()) + " for " + String.join(", ", timings.after()));
+            }
+            if (timings.aheadMillis() > 0 && !timings.after().isEmpty()) parts.add(millis(timings.aheadMillis()) + " of it ahead");
+            if (!parts.isEmpty()) out().println("      " + t.dim(String.join(", ", parts)));
+        }
+        var wall = run.finishedAt() == null ? "running" : millis(Duration.between(run.startedAt(), run.finishedAt()).toMillis());
+        out().println("    critical path " + millis(path.millis()) + (path.stages().isEmpty() ? "" : " (" + String.join(" → ", path.stages()) + ")")
+                + ", wall " + wall);
+        for (var stage : run.stages().values()) {
+            if (stage.error() != null && stage.status() == dev.cairn.reconciler.run.StageStatus.FAILED) {
+                out().println("    " + t.red(stage.stage() + ": " + stage.error().lines().findFirst().orElse("")));
+            }
+        }
+    }
+
+    private static String millis(long ms) {
+        return String.format("%.2fs", ms / 1000.0);
+    }
+
+    private static String header(Terminal t, Run run) {
+        var took = run.finishedAt() == null ? "running" : ProgressView.seconds(Duration.between(run.startedAt(), run.finishedAt()));
+        var status = switch (run.status()) {
+            case SUCCEEDED -> t.green("succeeded");
+            case FAILED -> t.red("failed");
+            case CANCELLED -> t.yellow("not confirmed");
+            case RUNNING -> t.yellow("running");
+        };
+        return t.bold(run.infrastructure()) + "  run " + run.id() + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.startedAt() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()
+                + (run.revision() == null ? "" : ", at " + run.revision().substring(0, Math.min(12, run.revision().length()))
+                + (run.revision().endsWith("-dirty") ? "-dirty" : "")));
     }
 
     private int print(StackStores workspace) {
@@ -126,21 +159,13 @@ final class StatusCommand extends RepoCommand {
                 out().println(t.bold(name) + t.dim("  never run"));
                 continue;
             }
-            var took = run.finishedAt() == null ? "running" : ProgressView.seconds(Duration.between(run.startedAt(), run.finishedAt()));
-            var status = switch (run.status()) {
-                case SUCCEEDED -> t.green("succeeded");
-                case FAILED -> t.red("failed");
-                case CANCELLED -> t.yellow("not confirmed");
-                case RUNNING -> t.yellow("running");
-            };
-            out().println(t.bold(name) + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.id() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()
-                    + (run.revision() == null ? "" : ", at " + run.revision().substring(0, Math.min(12, run.revision().length()))
-                    + (run.revision().endsWith("-dirty") ? "-dirty" : ""))));
+            out().println(header(t, run));
             var view = new ProgressView(out(), t);
             for (var stage : run.stages().values()) {
                 var confirmation = stage.confirmation() == null ? "" : "  " + (stage.confirmation() == StageConfirmation.NOT_CONFIRMED
                         ? t.yellow(stage.confirmation().label()) : t.dim(stage.confirmation().label()));
-                out().println("    " + view.line(stage) + confirmation);
+                var planning = stage.planning() == null ? "" : "  " + t.dim(stage.planning().label());
+                out().println("    " + view.line(stage) + planning + confirmation);
                 if (stage.error() != null && stage.status() == dev.cairn.reconciler.run.StageStatus.FAILED) {
                     out().println("      " + t.red(stage.error().lines().findFirst().orElse("")));
                 }

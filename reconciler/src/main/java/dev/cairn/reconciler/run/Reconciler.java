@@ -16,6 +16,7 @@ import dev.cairn.reconciler.store.RunStore;
 import dev.cairn.reconciler.store.StageOutputs;
 import dev.cairn.reconciler.template.TemplateEngine;
 import dev.cairn.reconciler.terraform.StageFailedException;
+import dev.cairn.reconciler.terraform.CommandTimes;
 import dev.cairn.reconciler.terraform.StageRunner;
 import dev.cairn.reconciler.terraform.TerraformBinary;
 import dev.cairn.reconciler.terraform.TerraformCli;
@@ -41,19 +42,29 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reconciles one infrastructure on this machine: plans every stage in DAG order (independent
- * stages in parallel), asks for confirmation, applies the saved plans, and passes each stage's
- * outputs to the stages after it. A failed stage stops what depends on it and keeps what was
- * applied; the next run plans everything again, so it resumes where the last one stopped. Destroy
- * walks the DAG backwards.
+ * Reconciles one infrastructure on this machine: plans every stage at once (speculative planning,
+ * at most {@code parallelism} together) from the outputs its upstream stages stored at their last
+ * apply, asks for confirmation, applies the saved plans in DAG order, and passes each stage's
+ * outputs to the stages after it. Each plan records the fingerprint of what it was made from
+ * (rendered tfvars, module tree, backend and provider); before a saved plan is applied the stage is
+ * rendered again from its upstream outputs now, and a plan whose inputs changed is discarded and
+ * redone, never applied stale. A stage whose inputs have no stored value yet is planned after its
+ * upstream applies. A failed stage stops what depends on it and keeps what was applied; the next
+ * run plans everything again, so it resumes where the last one stopped. Destroy walks the DAG
+ * backwards, each stage planned after the stages that depend on it (no speculation).
+ *
+ * <p>Every stage records the time of each terraform command and its wait for upstream stages
+ * ({@link StageTimings}), from which {@link CriticalPath} gives the run's critical path.
  *
  * <p>The local driver over the pieces the state machine uses too: {@link Scheduler} (through
  * {@link DagExecutor}) decides which stages start, {@link StageRenderer} renders each stage's work
- * dir, {@link StageRunner} runs Terraform in it, and {@link StageCompletion} records the result
- * and outputs. It depends on the store interfaces only.
+ * dir, {@link StageRunner} runs Terraform in it, and {@link StageCompletion} stores the outputs.
+ * The run record is kept in the run store by a {@link RunRecorder}, off the stages' threads (the
+ * local run holds the lock, so it is the record's only writer). It depends on the store
+ * interfaces only.
  */
 public final class Reconciler {
-    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final InfrastructureRepo repo;
@@ -152,9 +163,11 @@ public final class Reconciler {
         // Ctrl-C or a kill: terraform gets the signal too; record the run as failed and free the lock
         var onShutdown = Thread.ofPlatform().unstarted(() -> {
             // ask running terraform processes to stop gracefully (they save state), wait a little
+            context.stopping = true;
             var children = ProcessHandle.current().children().toList();
             children.forEach(ProcessHandle::destroy);
             children.forEach(child -> child.onExit().completeOnTimeout(child, 30, java.util.concurrent.TimeUnit.SECONDS).join());
+            context.awaitStagesRecorded(java.time.Duration.ofSeconds(10));
             if (!context.run.status().finished()) context.finish(RunStatus.FAILED, "interrupted (the process was stopped)");
             context.closeLogs();
             locks.release(infrastructure, runId);
@@ -192,13 +205,36 @@ public final class Reconciler {
         final Map<String, java.util.concurrent.CompletableFuture<Void>> prewarmed = new ConcurrentHashMap<>();
         /** Asking first means showing the plan, and deferring stages whose inputs wait on upstream values. */
         boolean withValues;
+        /** The time each stage spends in terraform commands. */
+        final Map<String, CommandTimes> times = new ConcurrentHashMap<>();
+        /** When each stage's own work done ahead (its speculative plan) ended, and how long it then waited for upstream. */
+        final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
+        final Map<String, Long> waited = new ConcurrentHashMap<>();
+        /** Stages whose speculative plan was discarded: their next plan is a redone one. */
+        final Set<String> discarded = ConcurrentHashMap.newKeySet();
+        /** The inputs fingerprint of each stage's last plan attempt, failed ones included. */
+        final Map<String, String> attempted = new ConcurrentHashMap<>();
+        /** Each stage's speculative plan of a {@code --yes} apply, which its apply step waits for. */
+        final Map<String, java.util.concurrent.CompletableFuture<Void>> speculated = new ConcurrentHashMap<>();
+        /** At most {@code parallelism} stages run terraform at once, across the speculative plans and the applies. */
+        final TerraformSlots slots;
+        /** Early inits: of every stage for a destroy; of a stage deferred at the start, as soon as it is deferred. */
+        java.util.concurrent.ExecutorService initPool;
+        /** The stages with no upstream stage that the first DAG wave starts. */
+        final Set<String> expectedRoots = ConcurrentHashMap.newKeySet();
+        final Instant started = Instant.now();
         volatile Run run;
+        /** The process is being stopped: no stage starts terraform any more. */
+        volatile boolean stopping;
+        /** Stores the run record off the stages' threads. */
+        final RunRecorder recorder;
 
         RunContext(Stages stages, String runId, RunAction action, Options options) {
             this.stages = stages;
             this.infra = stages.infrastructure();
             this.action = action;
             this.options = options;
+            this.slots = new TerraformSlots(options.parallelism());
             stages.definitions().values().forEach(d -> {
                 if (d.source() instanceof ModuleSource.Git g && g.credentials() != null) redactor.add(g.credentials().secret());
             });
@@ -207,15 +243,17 @@ public final class Reconciler {
                 if (v.sensitive()) redactor.add(v.value());
             }));
             run = Run.start(runId, stages, action, options.trigger(), options.revision());
-            runs.put(run);
+            recorder = new RunRecorder(runs, run);
             options.listener().runStarted(run);
         }
 
         void run() {
             try (var pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, options.parallelism() / 2),
                     Thread.ofPlatform().name("cairn-init-", 0).daemon().factory())) {
-                for (var stage : stages.graph().topologicalOrder()) {
-                    prewarmed.put(stage, java.util.concurrent.CompletableFuture.runAsync(() -> prewarm(stage), pool));
+                initPool = pool;
+                // a speculative plan inits its stage itself at once; a destroy plans in reverse order, so init ahead
+                if (action == RunAction.DESTROY) {
+                    for (var stage : stages.graph().topologicalOrder()) prewarmLater(stage);
                 }
                 reconcile();
             }
@@ -231,10 +269,15 @@ public final class Reconciler {
                 if (action == RunAction.DESTROY && !stored.containsKey(stage)) return;
                 var dir = workspace.workDir(infra.name(), stage);
                 if (!renderer.renderForInit(stages, stage, upstream(), dir)) return;
-                runner.init(dir, log(stage), redactor);
+                runner(stage).init(dir, log(stage), redactor);
             } catch (RuntimeException e) {
                 // the stage's own run reports it
             }
+        }
+
+        /** Starts the stage's early init on the init pool (once). */
+        private void prewarmLater(String stage) {
+            prewarmed.computeIfAbsent(stage, s -> java.util.concurrent.CompletableFuture.runAsync(() -> prewarm(s), initPool));
         }
 
         private void awaitPrewarm(String stage) {
@@ -247,30 +290,291 @@ public final class Reconciler {
             boolean destroy = action == RunAction.DESTROY;
             boolean ask = action != RunAction.PLAN && options.confirmation() != null && options.confirmation() != Confirmation.AUTO;
             withValues = action == RunAction.PLAN || ask;
+            if (destroy) {
+                reconcileDestroy(executor, ask);
+                return;
+            }
             if (action == RunAction.PLAN || ask) {
-                executor.run(stages.graph(), destroy, stage -> plan(stage, destroy), this::skip);
+                speculate();
+                executor.run(stages.graph(), false, this::recheck, this::skip);
                 if (action == RunAction.PLAN || anyFailed()) {
                     finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
                     return;
                 }
                 if (!anyWork()) {
-                    executor.run(stages.graph(), destroy, this::settle, this::skip);
+                    executor.run(stages.graph(), false, this::settleCurrent, this::skip);
                     finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
                     return;
                 }
                 var first = withStatus(StageStatus.PLANNED);
                 if (!first.isEmpty()) {
                     if (!confirm(first, StageConfirmation.CONFIRMED)) {
-                        finish(RunStatus.CANCELLED, "not confirmed; nothing was " + (destroy ? "destroyed" : "applied"));
+                        finish(RunStatus.CANCELLED, "not confirmed; nothing was applied");
                         return;
                     }
                 }
-                executor.run(stages.graph(), destroy, this::settleConfirmed, this::skip, this::confirmLater);
+                executor.run(stages.graph(), false, this::settleConfirmed, this::skip, this::confirmLater);
                 finishConfirmed();
             } else {
-                executor.run(stages.graph(), destroy, stage -> converge(stage, destroy), this::skip);
+                // --yes: every stage with an upstream stage plans at once, each applies when its upstream did
+                try (var planners = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (var stage : stages.graph().topologicalOrder()) {
+                        if (upstreamOf(stage).isEmpty()) expectedRoots.add(stage);
+                    }
+                    // the roots apply first (they are on every path); speculative plans take the other slots
+                    slots.expect(Math.min(expectedRoots.size(), options.parallelism()));
+                    int expected = 0;
+                    for (var stage : stages.graph().topologicalOrder()) {
+                        if (expectedRoots.contains(stage) && expected++ >= options.parallelism()) expectedRoots.remove(stage);
+                    }
+                    for (var stage : stages.graph().topologicalOrder()) {
+                        if (upstreamOf(stage).isEmpty()) continue;
+                        speculated.put(stage, java.util.concurrent.CompletableFuture.runAsync(
+                                () -> withSpeculativeSlot(() -> plan(stage, false, stored(), StagePlanning.SPECULATIVE)), planners));
+                    }
+                    executor.run(stages.graph(), false, this::convergeSpeculated, this::skip);
+                }
                 finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
             }
+        }
+
+        /** Destroy keeps the reverse order: each stage is planned and destroyed after the stages that depend on it. */
+        private void reconcileDestroy(DagExecutor executor, boolean ask) {
+            if (ask) {
+                executor.run(stages.graph(), true, stage -> plan(stage, true, upstream(), null), this::skip);
+                if (anyFailed()) {
+                    finish(RunStatus.FAILED, null);
+                    return;
+                }
+                if (!anyWork()) {
+                    executor.run(stages.graph(), true, this::settle, this::skip);
+                    finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
+                    return;
+                }
+                var first = withStatus(StageStatus.PLANNED);
+                if (!first.isEmpty() && !confirm(first, StageConfirmation.CONFIRMED)) {
+                    finish(RunStatus.CANCELLED, "not confirmed; nothing was destroyed");
+                    return;
+                }
+                executor.run(stages.graph(), true, this::settleConfirmed, this::skip, this::confirmLater);
+                finishConfirmed();
+            } else {
+                executor.run(stages.graph(), true, stage -> converge(stage, true), this::skip);
+                finish(anyFailed() ? RunStatus.FAILED : RunStatus.SUCCEEDED, null);
+            }
+        }
+
+        /**
+         * Plans every stage at once (at most {@code parallelism} together), each from the outputs its
+         * upstream stages stored at their last apply. A stage with an input that has no stored value
+         * yet is deferred.
+         */
+        private void speculate() {
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(options.parallelism(),
+                    Thread.ofPlatform().name("cairn-plan-", 0).daemon().factory())) {
+                for (var stage : stages.graph().topologicalOrder()) {
+                    pool.submit(() -> plan(stage, false, stored(), StagePlanning.SPECULATIVE));
+                }
+            }
+        }
+
+        /**
+         * After every speculative plan, in DAG order: renders the stage again from its upstream
+         * stages' planned outputs. Same inputs: the plan stands. An input now unknown (an upstream
+         * plan makes it known only after apply): the plan is discarded and the stage deferred, to be
+         * planned again after its upstream applies. A known but different input: planned again now.
+         * A deferred stage whose inputs are now known is planned.
+         */
+        boolean recheck(String stage) {
+            try {
+                var r = result(stage);
+                if (r.status() == StageStatus.FAILED) {
+                    // a speculative plan can fail on stale inputs: it stands only when the inputs are the same now
+                    if (!attempted.containsKey(stage)) return false;
+                    var dir = prepare(stage, upstream());
+                    if (dir != null && StageRunner.inputsFingerprint(dir).equals(attempted.get(stage))) return false;
+                    discard(stage);
+                    update(result(stage).retried().with(StageStatus.DEFERRED));
+                    if (dir == null) return true;
+                    return plan(stage, false, upstream(), StagePlanning.REDONE);
+                }
+                if (r.status() == StageStatus.DEFERRED) {
+                    if (upstreamOf(stage).stream().noneMatch(u -> current.containsKey(u))) return true;
+                    return plan(stage, false, upstream(), StagePlanning.AFTER_UPSTREAM);
+                }
+                var dir = prepare(stage, upstream());
+                if (dir == null) {
+                    discard(stage);
+                    update(result(stage).with(StageStatus.DEFERRED));
+                    return true;
+                }
+                if (StageRunner.inputsFingerprint(dir).equals(r.planInputs())) return true;
+                discard(stage);
+                return plan(stage, false, upstream(), StagePlanning.REDONE);
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        /** Forgets a stage's speculative plan: its planned outputs no longer stand for it. */
+        private void discard(String stage) {
+            discarded.add(stage);
+            current.remove(stage);
+            plans.remove(stage);
+        }
+
+        /**
+         * A {@code --yes} apply step: a stage with no upstream stage plans and applies in one
+         * command; one whose inputs were unknown at the start does so now; else its speculative
+         * plan is applied when it was made from the inputs the stage has now, and redone (planned
+         * and applied in one command) when not.
+         */
+        boolean convergeSpeculated(String stage) {
+            var future = speculated.get(stage);
+            if (future == null) {
+                // first thing: a root counted ahead must take its slot, or the speculative plans would wait for it forever
+                return withSlot(expectedRoots.remove(stage), () -> {
+                    upstreamDone(stage);
+                    update(result(stage).withPlanning(StagePlanning.DIRECT, null));
+                    return converge(stage, false);
+                });
+            }
+            future.exceptionally(e -> null).join();
+            upstreamDone(stage);
+            try {
+                var r = result(stage);
+                if (r.status() == StageStatus.FAILED) {
+                    // a speculative plan can fail on stale inputs: the failure stands only when the inputs are the same now
+                    if (!attempted.containsKey(stage)) return false;
+                    var dir = prepare(stage, upstream());
+                    if (dir != null && StageRunner.inputsFingerprint(dir).equals(attempted.get(stage))) return false;
+                    discard(stage);
+                    update(result(stage).retried().withPlanning(StagePlanning.REDONE, null));
+                    return withSlot(() -> converge(stage, false));
+                }
+                if (r.status() == StageStatus.DEFERRED) {
+                    update(result(stage).withPlanning(StagePlanning.AFTER_UPSTREAM, null));
+                    return withSlot(() -> converge(stage, false));
+                }
+                if (!stillCurrent(stage)) {
+                    discard(stage);
+                    update(result(stage).withPlanning(StagePlanning.REDONE, null));
+                    return withSlot(() -> converge(stage, false));
+                }
+                if (!withSlot(() -> settle(stage))) return false;
+                if (result(stage).status() == StageStatus.APPLIED) update(result(stage).withConfirmation(StageConfirmation.AUTO));
+                return true;
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        /** Renders the stage from its upstream stages' outputs now: true when its saved plan was made from exactly that. */
+        private boolean stillCurrent(String stage) {
+            var dir = prepare(stage, upstream());
+            return dir != null && StageRunner.inputsFingerprint(dir).equals(result(stage).planInputs());
+        }
+
+        /** {@link #settle}, after checking that the stage's plan was made from the inputs it has now (else it is redone). */
+        boolean settleCurrent(String stage) {
+            upstreamDone(stage);
+            try {
+                var r = result(stage);
+                if (r.status() != StageStatus.DEFERRED && r.plan() != null && !stillCurrent(stage)) {
+                    discard(stage);
+                    if (!plan(stage, false, upstream(), StagePlanning.REDONE)) return false;
+                }
+                return settle(stage);
+            } catch (RuntimeException e) {
+                return fail(stage, e);
+            }
+        }
+
+        /** The stage's upstream stages are done: what it runs from now on depends on them. */
+        private void upstreamDone(String stage) {
+            times(stage).upstreamDone();
+            if (waited.containsKey(stage)) return;
+            var last = upstreamOf(stage).stream().map(this::result).filter(java.util.Objects::nonNull)
+                    .map(StageResult::finishedAt).filter(java.util.Objects::nonNull).max(Instant::compareTo);
+            var ready = readyAt.getOrDefault(stage, started);
+            waited.put(stage, last.map(l -> Math.max(0, java.time.Duration.between(ready, l).toMillis())).orElse(0L));
+        }
+
+        private boolean withSlot(java.util.function.BooleanSupplier work) {
+            return withSlot(false, work);
+        }
+
+        /** After a stop: waits (at most {@code limit}) until no stage is still running, so that each records how it ended. */
+        void awaitStagesRecorded(java.time.Duration limit) {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < deadline && run.stages().values().stream().anyMatch(r -> r.status() == StageStatus.PLANNING
+                    || r.status() == StageStatus.APPLYING || r.status() == StageStatus.DESTROYING)) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private void refuseWhenStopping() {
+            if (stopping) throw new StageFailedException("interrupted (the process was stopped)");
+        }
+
+        /** Runs a DAG step's terraform work in a slot; {@code expected}: a root counted ahead. */
+        private boolean withSlot(boolean expected, java.util.function.BooleanSupplier work) {
+            try {
+                slots.acquireUrgent(expected);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                refuseWhenStopping();
+                return work.getAsBoolean();
+            } finally {
+                slots.release();
+            }
+        }
+
+        /** Runs a speculative plan in a slot nobody on the DAG's path waits for. */
+        private boolean withSpeculativeSlot(java.util.function.BooleanSupplier work) {
+            try {
+                slots.acquireSpeculative();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                return !stopping && work.getAsBoolean();
+            } finally {
+                slots.release();
+            }
+        }
+
+        /** The stages this one waits for in the run's order. */
+        private List<String> upstreamOf(String stage) {
+            var graph = stages.graph();
+            var of = action == RunAction.DESTROY ? graph.dependentsOf(stage) : graph.dependenciesOf(stage);
+            var out = new ArrayList<String>();
+            for (var s : graph.topologicalOrder()) {
+                if (of.contains(s)) out.add(s);
+            }
+            return out;
+        }
+
+        private CommandTimes times(String stage) {
+            return times.computeIfAbsent(stage, s -> new CommandTimes());
+        }
+
+        private StageRunner runner(String stage) {
+            return runner.timedBy(times(stage));
+        }
+
+        /** What speculative plans are made from: the outputs stored by the last apply, nothing of this run. */
+        private StageRenderer.Upstream stored() {
+            return StageRenderer.Upstream.of(stored);
         }
 
         /**
@@ -355,13 +659,21 @@ public final class Reconciler {
          * confirmation is held until it is confirmed.
          */
         DagExecutor.Step settleConfirmed(String stage) {
+            upstreamDone(stage);
             try {
-                if (result(stage).status() == StageStatus.DEFERRED) {
-                    if (!plan(stage, action == RunAction.DESTROY)) return DagExecutor.Step.FAILED;
+                var before = result(stage);
+                if (before.status() == StageStatus.DEFERRED) {
+                    if (!plan(stage, action == RunAction.DESTROY, upstream(), laterPlanning(stage))) return DagExecutor.Step.FAILED;
                     if (result(stage).status() == StageStatus.DEFERRED) {
                         fail(stage, new StageFailedException("inputs still unknown after every upstream stage applied"));
                         return DagExecutor.Step.FAILED;
                     }
+                } else if (action != RunAction.DESTROY && before.plan() != null
+                        && (before.status() == StageStatus.PLANNED || before.status() == StageStatus.NO_CHANGES) && !stillCurrent(stage)) {
+                    // an upstream apply changed what this plan was made from: never apply it; what is planned now is unseen
+                    discard(stage);
+                    update(result(stage).withConfirmation(null));
+                    if (!plan(stage, false, upstream(), StagePlanning.REDONE)) return DagExecutor.Step.FAILED;
                 }
                 var r = result(stage);
                 if (r.status() == StageStatus.PLANNED && r.confirmation() != StageConfirmation.CONFIRMED
@@ -375,8 +687,11 @@ public final class Reconciler {
             }
         }
 
-        /** Plans one stage; DEFERRED when an input depends on an upstream value known only after apply. */
-        boolean plan(String stage, boolean destroy) {
+        /**
+         * Plans one stage from {@code up}; DEFERRED when an input depends on an upstream value known
+         * only after apply. Records how the plan was made and the fingerprint of what it was made from.
+         */
+        boolean plan(String stage, boolean destroy, StageRenderer.Upstream up, StagePlanning planning) {
             try {
                 awaitPrewarm(stage);
                 update(result(stage).with(StageStatus.PLANNING));
@@ -384,15 +699,21 @@ public final class Reconciler {
                     update(result(stage).withPlan(dev.cairn.reconciler.terraform.PlanSummary.EMPTY).with(StageStatus.NO_CHANGES));
                     return true;
                 }
-                var dir = prepare(stage);
+                var dir = prepare(stage, up);
                 if (dir == null) {
                     update(result(stage).with(StageStatus.DEFERRED));
+                    readyAt.put(stage, Instant.now());
+                    // its init need not wait for its upstream apply when its backend is known
+                    if (!destroy) prewarmLater(stage);
                     return true;
                 }
+                var inputs = StageRunner.inputsFingerprint(dir);
+                attempted.put(stage, inputs);
                 var log = log(stage);
-                runner.init(dir, log, redactor);
+                var timed = runner(stage);
+                timed.init(dir, log, redactor);
                 if (stages.get(stage).source() instanceof ModuleSource.Registry) fetcher.exportRegistryOutputs(dir);
-                var planned = runner.plan(dir, destroy, log, redactor, withValues && !destroy);
+                var planned = timed.plan(dir, destroy, log, redactor, withValues && !destroy);
                 plans.put(stage, planned);
                 if (planned.plannedOutputs() != null) {
                     planned.plannedOutputs().values().forEach(v -> {
@@ -401,7 +722,9 @@ public final class Reconciler {
                     if (!destroy) current.put(stage, planned.plannedOutputs());
                 }
                 var summary = planned.summary();
-                update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES));
+                update(result(stage).withPlan(summary).with(summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES)
+                        .withPlanning(planning, inputs));
+                readyAt.put(stage, Instant.now());
                 return true;
             } catch (RuntimeException e) {
                 return fail(stage, e);
@@ -420,12 +743,13 @@ public final class Reconciler {
                     return true;
                 }
                 update(result(stage).with(destroy ? StageStatus.DESTROYING : StageStatus.APPLYING));
-                var dir = prepare(stage);
+                var dir = prepare(stage, upstream());
                 if (dir == null) throw new StageFailedException("inputs still unknown after every upstream stage applied");
                 var log = log(stage);
-                runner.init(dir, log, redactor);
+                var timed = runner(stage);
+                timed.init(dir, log, redactor);
                 if (stages.get(stage).source() instanceof ModuleSource.Registry) fetcher.exportRegistryOutputs(dir);
-                var applied = runner.applyDirect(dir, destroy, log, redactor);
+                var applied = timed.applyDirect(dir, destroy, log, redactor);
                 var summary = applied.summary();
                 if (destroy) {
                     forget(stage);
@@ -446,7 +770,7 @@ public final class Reconciler {
             try {
                 var status = result(stage).status();
                 if (status == StageStatus.DEFERRED) {
-                    if (!plan(stage, action == RunAction.DESTROY)) return false;
+                    if (!plan(stage, action == RunAction.DESTROY, upstream(), laterPlanning(stage))) return false;
                     status = result(stage).status();
                     if (status == StageStatus.DEFERRED) {
                         return fail(stage, new StageFailedException("inputs still unknown after every upstream stage applied"));
@@ -457,7 +781,7 @@ public final class Reconciler {
                 if (action == RunAction.DESTROY) {
                     if (status == StageStatus.PLANNED) {
                         update(result(stage).with(StageStatus.DESTROYING));
-                        runner.apply(dir, log, redactor);
+                        runner(stage).apply(dir, log, redactor);
                         forget(stage);
                         update(result(stage).with(StageStatus.DESTROYED));
                     } else if (stored.containsKey(stage)) {
@@ -469,7 +793,7 @@ public final class Reconciler {
                 Map<String, StageOutputs.Output> values;
                 if (status == StageStatus.PLANNED) {
                     update(result(stage).with(StageStatus.APPLYING));
-                    values = runner.apply(dir, log, redactor);
+                    values = runner(stage).apply(dir, log, redactor);
                     store(stage, values);
                     update(result(stage).with(StageStatus.APPLIED));
                 } else {
@@ -497,7 +821,13 @@ public final class Reconciler {
                     && new java.util.HashSet<>(planned.outputNames()).equals(previous.values().keySet())) {
                 return previous.values();
             }
-            return runner.outputs(dir, log, redactor);
+            return runner(stage).outputs(dir, log, redactor);
+        }
+
+        /** How a deferred stage's plan, made now, counts: redone when a speculative plan of it was discarded. */
+        private StagePlanning laterPlanning(String stage) {
+            if (action == RunAction.DESTROY) return null;
+            return discarded.contains(stage) ? StagePlanning.REDONE : StagePlanning.AFTER_UPSTREAM;
         }
 
         private void store(String stage, Map<String, StageOutputs.Output> output) {
@@ -515,8 +845,8 @@ public final class Reconciler {
          * Renders the stage's work dir (module files, {@code cairn.auto.tfvars.json}, backend and
          * provider config). Null when an input is not known yet.
          */
-        private Path prepare(String stage) {
-            var rendered = renderer.render(stages, stage, upstream(), workspace.workDir(infra.name(), stage));
+        private Path prepare(String stage, StageRenderer.Upstream up) {
+            var rendered = renderer.render(stages, stage, up, workspace.workDir(infra.name(), stage));
             if (rendered.isEmpty()) return null;
             rendered.get().sensitiveInputs().forEach(k -> redactor.add(rendered.get().inputs().get(k)));
             return rendered.get().dir();
@@ -562,6 +892,9 @@ public final class Reconciler {
         }
 
         private void skip(String stage, String because) {
+            // a speculative plan still running would record its result over the skip
+            var speculative = speculated.get(stage);
+            if (speculative != null) speculative.exceptionally(e -> null).join();
             update(result(stage).skipped(StageCompletion.skippedBecause(because)));
         }
 
@@ -570,13 +903,16 @@ public final class Reconciler {
         }
 
         private synchronized void update(StageResult result) {
-            run = completion.record(run, result);
+            var t = times.get(result.stage());
+            result = result.withTimings(new StageTimings(t == null ? Map.of() : t.ordered(), t == null ? 0 : t.aheadMillis(),
+                    waited.getOrDefault(result.stage(), 0L), upstreamOf(result.stage())));
+            run = run.withStage(result);
+            recorder.offer(run);
             options.listener().stageChanged(run, result);
         }
 
         synchronized void finish(RunStatus status, String message) {
-            run = run.finish(status, message);
-            runs.put(run);
+            run = recorder.flush(run.finish(status, message));
             options.listener().runFinished(run);
         }
 

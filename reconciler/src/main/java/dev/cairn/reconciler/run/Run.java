@@ -40,4 +40,9 @@ public record Run(String id, String infrastructure, RunAction action, RunStatus 
     public StageResult stage(String name) {
         return stages.get(name);
     }
+
+    /** The same run as version {@code next} (what a store's conditional write expects). */
+    public Run withVersion(long next) {
+        return new Run(id, infrastructure, action, status, trigger, revision, startedAt, finishedAt, waves, stages, error, next);
+    }
 }

@@ -31,13 +31,18 @@ public final class StageRunner {
     /** Terraform override file that marks variables (and the outputs that use them) sensitive. */
     public static final String SENSITIVE_OVERRIDE = "cairn_override.tf.json";
     private static final String INIT_MARKER = ".terraform/cairn-init.sha256";
-    /** Terraform's plugin cache is not safe for concurrent inits: one init at a time per process. */
+    /** Terraform's plugin cache is not safe for concurrent inits: with one, one init at a time per process. */
     private static final Object INIT_LOCK = new Object();
 
     private final TerraformCli cli;
 
     public StageRunner(TerraformCli cli) {
         this.cli = cli;
+    }
+
+    /** The same runner, adding the time of each terraform command to {@code times}. */
+    public StageRunner timedBy(CommandTimes times) {
+        return new StageRunner(cli.timedBy(times));
     }
 
     /**
@@ -48,20 +53,35 @@ public final class StageRunner {
     public record PlanResult(PlanSummary summary, Map<String, StageOutputs.Output> plannedOutputs, List<String> outputNames) {
     }
 
+    /**
+     * Runs {@code terraform init} unless the work dir was initialized with exactly the module files,
+     * provider requirements (the dependency lock file included) and generated backend/provider it
+     * has now: then nothing runs at all. Inputs (tfvars) do not count.
+     */
     public void init(Path dir, Writer log, UnaryOperator<String> redact) {
         var hash = initHash(dir);
         var marker = dir.resolve(INIT_MARKER);
         try {
             if (Files.exists(marker) && Files.readString(marker).equals(hash)) return;
-            synchronized (INIT_LOCK) {
-                var result = cli.run(dir, log, redact, TerraformCli.Stdout.LOG, "init", "-input=false", "-no-color", "-reconfigure");
-                check(result, "terraform init");
+            if (cli.sharesPluginCache()) {
+                synchronized (INIT_LOCK) {
+                    initNow(dir, log, redact);
+                }
+            } else {
+                // no shared cache (providers from a registry download or a local mirror into each work dir): inits run in parallel
+                initNow(dir, log, redact);
             }
             Files.createDirectories(marker.getParent());
-            Files.writeString(marker, hash);
+            // after init: the lock file it wrote (or kept) is part of what the next run compares
+            Files.writeString(marker, initHash(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void initNow(Path dir, Writer log, UnaryOperator<String> redact) {
+        var result = cli.run(dir, log, redact, TerraformCli.Stdout.LOG, "init", "-input=false", "-no-color", "-reconfigure");
+        check(result, "terraform init");
     }
 
     /** Plans with the output values too (what a confirmation and deferred downstream stages need). */
@@ -225,16 +245,36 @@ public final class StageRunner {
         return String.join("\n", picked.stream().filter(l -> !l.isBlank()).toList()).trim();
     }
 
-    /** What init depends on: every module file and the generated backend/provider config (not tfvars or plans). */
+    /**
+     * What init depends on: every module file, the dependency lock file and the generated
+     * backend/provider config (not tfvars or plans).
+     */
     static String initHash(Path dir) {
+        return digest(dir, rel -> !(rel.endsWith(".tfvars.json") || rel.equals("cairn_outputs.tf.json") || rel.equals(SENSITIVE_OVERRIDE)));
+    }
+
+    /**
+     * The fingerprint of what a plan in {@code dir} is made from: the rendered tfvars, the module
+     * tree, the sensitive-variables override and the generated backend and provider, as rendered
+     * now (not Terraform's data, saved plans or state). Two renders of a stage with the same
+     * fingerprint give Terraform the same configuration and inputs, so a plan made from one is the
+     * plan of the other.
+     */
+    public static String inputsFingerprint(Path dir) {
+        return digest(dir, rel -> !rel.equals(".terraform.lock.hcl"));
+    }
+
+    private static String digest(Path dir, java.util.function.Predicate<String> include) {
         try (Stream<Path> walk = Files.walk(dir)) {
             var digest = MessageDigest.getInstance("SHA-256");
             for (var p : walk.filter(Files::isRegularFile).sorted().toList()) {
                 var rel = dir.relativize(p).toString();
-                if (rel.startsWith(".terraform") || rel.endsWith(".tfvars.json") || rel.endsWith(".tfplan")
-                        || rel.equals("cairn_outputs.tf.json") || rel.equals(SENSITIVE_OVERRIDE) || rel.endsWith(".tfstate") || rel.endsWith(".tfstate.backup")) continue;
+                if (rel.startsWith(".terraform/") || rel.endsWith(".tfplan") || rel.endsWith(".tfstate") || rel.endsWith(".tfstate.backup")
+                        || rel.equals(".terraform.tfstate.lock.info") || !include.test(rel)) continue;
                 digest.update(rel.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
                 digest.update(Files.readAllBytes(p));
+                digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {

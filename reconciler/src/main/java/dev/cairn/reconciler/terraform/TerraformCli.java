@@ -24,10 +24,30 @@ public final class TerraformCli {
     private static final Path SHELL = Path.of("/bin/sh");
     private final TerraformBinary binary;
     private final Map<String, String> environment;
+    private final CommandTimes times;
 
     public TerraformCli(TerraformBinary binary, Map<String, String> environment) {
+        this(binary, environment, null);
+    }
+
+    private TerraformCli(TerraformBinary binary, Map<String, String> environment, CommandTimes times) {
         this.binary = binary;
         this.environment = environment;
+        this.times = times;
+    }
+
+    /**
+     * Whether terraform runs with a shared plugin cache ({@code TF_PLUGIN_CACHE_DIR}, set by Cairn or
+     * inherited): concurrent inits are not safe with one.
+     */
+    public boolean sharesPluginCache() {
+        var cache = environment.containsKey("TF_PLUGIN_CACHE_DIR") ? environment.get("TF_PLUGIN_CACHE_DIR") : System.getenv("TF_PLUGIN_CACHE_DIR");
+        return cache != null && !cache.isBlank();
+    }
+
+    /** The same CLI, adding the duration of every command it runs to {@code times}. */
+    public TerraformCli timedBy(CommandTimes times) {
+        return new TerraformCli(binary, environment, times);
     }
 
     public TerraformBinary binary() {
@@ -60,6 +80,7 @@ public final class TerraformCli {
                 log.write("$ " + binary.flavour() + " " + String.join(" ", args) + "\n");
                 log.flush();
             }
+            long started = System.nanoTime();
             var process = builder.start();
             process.getOutputStream().close();
             var stdout = new StringBuilder();
@@ -72,6 +93,7 @@ public final class TerraformCli {
             }
             errThread.join();
             int code = process.waitFor();
+            if (times != null) times.add(args.length == 0 ? "terraform" : args[0], (System.nanoTime() - started) / 1_000_000);
             synchronized (log) {
                 log.write("# exit " + code + "\n");
                 log.flush();
