@@ -108,7 +108,7 @@ class ReconcileDefinitionTest {
 
     static JsonNode input() {
         return JSON.createObjectNode().put("infrastructure", "demo").put("action", "apply").put("commit", "abc123")
-                .put("ref", "refs/heads/main").put("trigger", "push");
+                .put("ref", "refs/heads/main").put("trigger", "push").put("stages", "");
     }
 
     @AfterEach
