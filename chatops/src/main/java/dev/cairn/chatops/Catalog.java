@@ -3,6 +3,7 @@ package dev.cairn.chatops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cairn.reconciler.manifest.RepoPath;
 import dev.cairn.reconciler.manifest.RepositoryLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ import java.util.TreeMap;
  * (they cost the ack path about a second of class loading); a manifest that does not parse is
  * left out and logged. The commit a
  * command runs is the checkout's {@code HEAD} (the tracked branch head; with a {@link GitCheckout}
- * fetched at each refresh).
+ * fetched at each refresh). With a repository path ({@code CAIRN_REPO_PATH}), {@code cairn.yaml}
+ * and the folders it names are read under that folder of the checkout.
  */
 public final class Catalog {
     private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
@@ -41,6 +43,7 @@ public final class Catalog {
     }
 
     private final Path root;
+    private final RepoPath repoPath;
     private final Runnable refresh;
     private final Duration ttl;
     private final Clock clock;
@@ -53,7 +56,16 @@ public final class Catalog {
 
     /** @param refresh brings the checkout up to date before each read (a git fetch), or does nothing */
     public Catalog(Path root, Runnable refresh, Duration ttl, Clock clock) {
+        this(root, RepoPath.ROOT, refresh, ttl, clock);
+    }
+
+    /**
+     * @param root     the work tree (its {@code .git} gives the commit)
+     * @param repoPath the folder of it that holds {@code cairn.yaml}
+     */
+    public Catalog(Path root, RepoPath repoPath, Runnable refresh, Duration ttl, Clock clock) {
         this.root = root.toAbsolutePath().normalize();
+        this.repoPath = java.util.Objects.requireNonNull(repoPath, "repoPath");
         this.refresh = refresh;
         this.ttl = ttl;
         this.clock = clock;
@@ -63,10 +75,15 @@ public final class Catalog {
         var now = clock.instant();
         if (cached != null && readAt.plus(ttl).isAfter(now)) return cached;
         refresh.run();
-        var config = read(root.resolve(RepositoryLoader.CONFIG_FILE));
+        // checked at each read: the folder (or a link on its way) may have changed with the checkout
+        var top = repoPath.resolveIn(root);
+        if (!Files.isDirectory(top)) {
+            throw new IllegalStateException("the repository path " + repoPath.value() + " (" + RepoPath.VARIABLE + ") is not a folder of the checkout");
+        }
+        var config = read(top.resolve(RepositoryLoader.CONFIG_FILE));
         var defaults = config.path("defaults");
-        var folder = root.resolve(config.path("infrastructures").asText("infrastructures")).normalize();
-        if (!folder.startsWith(root) || !Files.isDirectory(folder)) {
+        var folder = top.resolve(config.path("infrastructures").asText("infrastructures")).normalize();
+        if (!folder.startsWith(top) || !Files.isDirectory(folder)) {
             throw new IllegalStateException("the infrastructures folder of " + RepositoryLoader.CONFIG_FILE + " does not exist: " + root.relativize(folder));
         }
         var entries = new TreeMap<String, Entry>();

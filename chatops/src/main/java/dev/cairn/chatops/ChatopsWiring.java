@@ -56,15 +56,16 @@ public final class ChatopsWiring {
         var signing = secret(env, "CAIRN_SLACK_SIGNING_SECRET", secrets);
         var token = secret(env, "CAIRN_SLACK_BOT_TOKEN", secrets);
         var ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("CAIRN_CATALOG_TTL_SECONDS", "30")));
+        var repoPath = dev.cairn.reconciler.manifest.RepoPath.fromEnv(env);
         Catalog catalog;
         if (!blank(env.get("CAIRN_REPO_URL")) && blank(env.get("CAIRN_REPO_DIR"))) {
             var cache = blank(env.get("CAIRN_GIT_CACHE_DIR")) ? Path.of(System.getProperty("java.io.tmpdir"), "cairn-git") : Path.of(env.get("CAIRN_GIT_CACHE_DIR"));
             var tokenName = env.get("CAIRN_GIT_TOKEN_NAME");
             var checkout = new GitCheckout(env.get("CAIRN_REPO_URL").strip(), env.getOrDefault("CAIRN_REPO_BRANCH", "main"),
                     cache.resolve("slack-checkout"), () -> blank(tokenName) ? java.util.Optional.empty() : java.util.Optional.of(secrets.get(tokenName.strip())));
-            catalog = new Catalog(checkout.dir(), checkout, ttl, clock);
+            catalog = new Catalog(checkout.dir(), repoPath, checkout, ttl, clock);
         } else {
-            catalog = new Catalog(Path.of(env.getOrDefault("CAIRN_REPO_DIR", ".")), ttl, clock);
+            catalog = new Catalog(Path.of(env.getOrDefault("CAIRN_REPO_DIR", ".")), repoPath, () -> { }, ttl, clock);
         }
         var stores = blank(env.get("CAIRN_TABLE")) ? local(env, localLauncher) : aws(env);
         var apiUrl = env.get("CAIRN_SLACK_API_URL");

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * ({@code /tmp} in Lambda), for {@link Catalog} to read with the repository loader: cloned once
  * per container (one branch, depth 1), then fetched and hard-reset when the catalog refreshes.
  * The webhook's {@code GitMirror} keeps bare clones, which the loader cannot read, hence this
- * small sibling. Only https, http and file URLs without credentials; a token goes through a
+ * small sibling. It holds the whole tree; {@link Catalog} reads the repository path
+ * ({@code CAIRN_REPO_PATH}) of it. Only https, http and file URLs without credentials; a token goes through a
  * credentials provider, never into a URL or a message.
  */
 final class GitCheckout implements Runnable {

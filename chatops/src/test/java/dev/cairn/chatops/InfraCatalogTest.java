@@ -62,4 +62,28 @@ class InfraCatalogTest {
         assertThat(catalog.view().infrastructures()).containsKey("staging");
         assertThat(List.copyOf(catalog.view().infrastructures().keySet())).hasSize(3);
     }
+
+    @Test
+    void withARepositoryPathCairnYamlAndTheManifestsAreReadUnderThatFolderAndTheCommitIsTheWorkTrees() throws Exception {
+        Files.writeString(repo.resolve("cairn.yaml"), "apiVersion: cairn.dev/v1\nkind: Repository\nbranch: other\n");
+        Files.createDirectories(repo.resolve("infrastructures"));
+        Files.writeString(repo.resolve("infrastructures/root.yaml"), "apiVersion: cairn.dev/v1\nkind: Infrastructure\nmetadata: { name: root }\n");
+        Files.createDirectories(repo.resolve("platform/infra/infrastructures"));
+        Files.writeString(repo.resolve("platform/infra/cairn.yaml"), "apiVersion: cairn.dev/v1\nkind: Repository\nbranch: main\n");
+        Files.writeString(repo.resolve("platform/infra/infrastructures/dev.yaml"),
+                "apiVersion: cairn.dev/v1\nkind: Infrastructure\nmetadata: { name: dev }\nspec: { policy: { apply: approval } }\n");
+        String head;
+        try (var git = org.eclipse.jgit.api.Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            head = git.commit().setMessage("monorepo").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+        }
+        var view = new Catalog(repo, dev.cairn.reconciler.manifest.RepoPath.of("platform/infra"), () -> { }, Duration.ZERO, Clock.systemUTC()).view();
+        assertThat(view.infrastructures().keySet()).containsExactly("dev");
+        assertThat(view.infrastructures().get("dev").policy().apply()).isEqualTo("approval");
+        assertThat(view.ref()).isEqualTo("refs/heads/main");
+        assertThat(view.commit()).isEqualTo(head);
+
+        var missing = new Catalog(repo, dev.cairn.reconciler.manifest.RepoPath.of("platform/none"), () -> { }, Duration.ZERO, Clock.systemUTC());
+        org.assertj.core.api.Assertions.assertThatThrownBy(missing::view).hasMessageContaining("platform/none").hasMessageContaining("CAIRN_REPO_PATH");
+    }
 }

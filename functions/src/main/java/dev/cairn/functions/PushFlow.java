@@ -22,7 +22,8 @@ import java.util.Optional;
  * configured repository, fetch, read the tracked branch from {@code cairn.yaml} at the pushed
  * commit, detect which infrastructures changed, record each one's desired revision and start one
  * run per changed infrastructure with a name derived from signed content (so a retried delivery
- * maps to the run it already started). Every decision goes to the audit log.
+ * maps to the run it already started). Every decision goes to the audit log. The detector reads
+ * the repository path ({@code CAIRN_REPO_PATH}) only: a push changing files outside it starts nothing.
  *
  * <p>When handling fails after the delivery was recorded, the delivery is forgotten and the
  * failure rethrown (answered 5xx), so the sender's retry is handled rather than taken for a duplicate.
@@ -126,7 +127,10 @@ public final class PushFlow {
             record(gone.infrastructure(), push, "deleted", Map.of("manifest", gone.manifest(), "note", DELETED_NOTE));
             deleted.add(Map.of("infrastructure", gone.infrastructure(), "manifest", gone.manifest(), "note", DELETED_NOTE));
         }
-        if (started.isEmpty() && deleted.isEmpty()) record("-", push, "ignored", Map.of("reason", "no infrastructure changed"));
+        if (started.isEmpty() && deleted.isEmpty()) {
+            var path = detector.path();
+            record("-", push, "ignored", Map.of("reason", "no infrastructure changed" + (path.isRoot() ? "" : " under " + path.value())));
+        }
         body.put("outcome", started.isEmpty() ? "nothing-started" : "started");
         body.put("started", started);
         body.put("unchanged", changes.unchanged());

@@ -10,6 +10,7 @@ import dev.cairn.aws.store.DynamoRevisionStore;
 import dev.cairn.aws.secrets.WebhookSecrets;
 import dev.cairn.reconciler.change.ChangeDetector;
 import dev.cairn.reconciler.launch.RunLauncher;
+import dev.cairn.reconciler.manifest.RepoPath;
 import dev.cairn.reconciler.run.Workspace;
 import dev.cairn.reconciler.store.AuditLog;
 import dev.cairn.reconciler.store.DeliveryStore;
@@ -29,7 +30,8 @@ import java.util.function.Supplier;
 /**
  * Builds the webhook from an environment map: AWS when {@value #TABLE} is set (DynamoDB stores,
  * Step Functions launcher), else the embedded local mode (stores under {@value #STATE_DIR},
- * default {@code ./.cairn}, and a launcher that records runs without starting them).
+ * default {@code ./.cairn}, and a launcher that records runs without starting them). Changes are
+ * detected under {@code CAIRN_REPO_PATH} (the folder holding {@code cairn.yaml}; default the root).
  */
 final class WebhookWiring {
     static final String TABLE = "CAIRN_TABLE";
@@ -64,8 +66,9 @@ final class WebhookWiring {
                 env.getOrDefault(GIT_USERNAME, "x-access-token"));
         var repoUrl = Optional.ofNullable(env.get(REPO_URL)).filter(u -> !u.isBlank()).map(String::strip);
         repoUrl.ifPresent(GitMirror::checkedUri);
+        var repoPath = RepoPath.fromEnv(env);
         var flow = new PushFlow(stores.deliveries(), stores.revisions(), stores.audit(), stores.launcher(),
-                new ChangeDetector(), mirror, repoUrl, Clock.systemUTC());
+                new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC());
         return new WebhookService(secrets, flow);
     }
 

@@ -51,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
         var hook = new Thread(server::stop, "cairn-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         var url = server.url();
-        out.println("cairn serve: " + url + "  (repository " + server.repository().root() + ", state " + server.stateDir() + ")");
+        out.println("cairn serve: " + url + "  (repository " + server.repository().describe() + ", state " + server.stateDir() + ")");
         out.println("  POST " + url + "webhooks/github   POST " + url + "webhooks/gitlab   POST " + url + "slack/events   GET " + url);
         out.println("  definition " + server.definition().file() + "; Ctrl-C stops (running stages are recorded failed, locks released)");
         out.flush();

@@ -73,7 +73,7 @@ class TemplateResolutionTest {
         var template = SamTemplate.load(REPO.resolve("template.yaml"));
         assertThatThrownBy(() -> new EnvironmentResolver(template, Map.of("RepoURL", "x"), null, null))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("--parameter RepoURL").hasMessageContaining("RepoUrl, GitHubWebhookSecretName");
+                .hasMessageContaining("--parameter RepoURL").hasMessageContaining("RepoUrl, RepoPath, GitHubWebhookSecretName");
     }
 
     @Test

@@ -106,7 +106,8 @@ final class ReconcileWiring {
         var cache = env.get("CAIRN_GIT_CACHE_DIR");
         var mirror = new GitMirror(cache == null || cache.isBlank() ? GitMirror.defaultCacheDir() : Path.of(cache),
                 () -> secrets.get(WebhookSecrets.Kind.GIT_TOKEN), env.getOrDefault("CAIRN_GIT_USERNAME", "x-access-token"));
-        return new RepoStagePlanner(mirror, url.strip(), Path.of(System.getProperty("java.io.tmpdir"), "cairn-reconcile"), blobs);
+        return new RepoStagePlanner(mirror, url.strip(), dev.cairn.reconciler.manifest.RepoPath.fromEnv(env),
+                Path.of(System.getProperty("java.io.tmpdir"), "cairn-reconcile"), blobs);
     }
 
     /** Region, endpoint and credentials from the map ({@code cairn invoke} passes a template's), else the SDK's defaults. */

@@ -3,6 +3,7 @@ package dev.cairn.functions.reconcile;
 import dev.cairn.functions.GitMirror;
 import dev.cairn.reconciler.graph.StageCatalog;
 import dev.cairn.reconciler.graph.Stages;
+import dev.cairn.reconciler.manifest.RepoPath;
 import dev.cairn.reconciler.manifest.RepositoryLoader;
 import dev.cairn.reconciler.module.BuiltinModules;
 import dev.cairn.reconciler.module.ModuleFetcher;
@@ -32,17 +33,28 @@ import java.util.zip.ZipOutputStream;
  * renderer and the builds read the same files, whatever the branch does meanwhile), and builds the
  * infrastructure's stage DAG from it with the core's loader and stage catalog. The policy gives
  * each stage its approval rule and the provider's {@code roleArn} the role its build assumes.
+ *
+ * <p>With a repository path ({@code CAIRN_REPO_PATH}, a monorepo's {@code infra/}), the snapshot
+ * holds that folder's tree only, its paths relative to it (stored at
+ * {@code snapshots/COMMIT/PATH.zip}, so another path never reads it).
  */
 public final class RepoStagePlanner implements StagePlanner {
     private static final int DEFAULT_PARALLELISM = 4;
     private final GitMirror mirror;
     private final String repoUrl;
+    private final RepoPath repoPath;
     private final Path scratch;
     private final BlobStore blobs;
 
     public RepoStagePlanner(GitMirror mirror, String repoUrl, Path scratch, BlobStore blobs) {
+        this(mirror, repoUrl, RepoPath.ROOT, scratch, blobs);
+    }
+
+    /** @param repoPath the folder of the repository that holds {@code cairn.yaml}: what the snapshot holds */
+    public RepoStagePlanner(GitMirror mirror, String repoUrl, RepoPath repoPath, Path scratch, BlobStore blobs) {
         this.mirror = mirror;
         this.repoUrl = repoUrl;
+        this.repoPath = java.util.Objects.requireNonNull(repoPath, "repoPath");
         this.scratch = scratch;
         this.blobs = blobs;
     }
@@ -51,13 +63,18 @@ public final class RepoStagePlanner implements StagePlanner {
         return "snapshots/" + commit + ".zip";
     }
 
+    /** The snapshot of {@code commit}'s folder {@code path} (the root's is {@link #snapshotKey(String)}). */
+    public static String snapshotKey(String commit, RepoPath path) {
+        return path.isRoot() ? snapshotKey(commit) : "snapshots/" + commit + "/" + path.value() + ".zip";
+    }
+
     @Override
     public Planned plan(Request request) throws Exception {
         Files.createDirectories(scratch);
         var dir = Files.createTempDirectory(scratch, "checkout-");
         try {
             try (var fetched = mirror.fetch(repoUrl, request.ref(), request.commit(), null)) {
-                blobs.put(snapshotKey(request.commit()), checkout(fetched.repository(), fetched.after(), dir));
+                blobs.put(snapshotKey(request.commit(), repoPath), checkout(fetched.repository(), fetched.after(), repoPath, dir));
             }
             var built = stages(dir, request.infrastructure(), request.commit());
             var repo = built.repo();
@@ -119,8 +136,9 @@ public final class RepoStagePlanner implements StagePlanner {
      * {@code commit} (what Prepare saw), extracted into a scratch folder removed afterwards.
      */
     <T> T withSnapshot(String infrastructure, String commit, java.util.function.Function<Loaded, T> work) throws IOException {
-        var zip = blobs.get(snapshotKey(commit)).orElseThrow(() -> new IllegalStateException(
-                "no snapshot of " + commit + " at " + snapshotKey(commit) + " (Prepare stores it)"));
+        var key = snapshotKey(commit, repoPath);
+        var zip = blobs.get(key).orElseThrow(() -> new IllegalStateException(
+                "no snapshot of " + commit + " at " + key + " (Prepare stores it)"));
         Files.createDirectories(scratch);
         var dir = Files.createTempDirectory(scratch, "snapshot-");
         try {
@@ -147,9 +165,30 @@ public final class RepoStagePlanner implements StagePlanner {
 
     /** Writes the commit's regular files under {@code dir} and returns them as one zip. */
     static byte[] checkout(Repository repo, ObjectId commit, Path dir) throws IOException {
+        return checkout(repo, commit, RepoPath.ROOT, dir);
+    }
+
+    /**
+     * Writes the regular files of the commit's folder {@code path} under {@code dir} (paths relative
+     * to that folder) and returns them as one zip.
+     *
+     * @throws IllegalArgumentException when the commit has no folder {@code path}
+     */
+    static byte[] checkout(Repository repo, ObjectId commit, RepoPath path, Path dir) throws IOException {
         var zipped = new ByteArrayOutputStream();
         try (var walk = new RevWalk(repo); var tree = new TreeWalk(repo); var zip = new ZipOutputStream(zipped)) {
-            tree.addTree(walk.parseCommit(commit).getTree());
+            var root = walk.parseCommit(commit).getTree();
+            if (path.isRoot()) {
+                tree.addTree(root);
+            } else {
+                try (var folder = TreeWalk.forPath(repo, path.value(), root)) {
+                    if (folder == null || folder.getFileMode(0) != FileMode.TREE) {
+                        throw new IllegalArgumentException("the commit " + commit.name() + " has no folder " + path.value()
+                                + " (the repository path, " + RepoPath.VARIABLE + ")");
+                    }
+                    tree.addTree(folder.getObjectId(0));
+                }
+            }
             tree.setRecursive(true);
             while (tree.next()) {
                 var mode = tree.getFileMode(0);

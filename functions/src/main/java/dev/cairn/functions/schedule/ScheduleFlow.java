@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * Runs are named by infrastructure, head and the tick's window ({@link ScheduleWindow}), so a
  * retried tick maps to the runs it already started; a catch-up this window recorded is
  * recognised on the retry (its desired revision carries the window), so a retry does not turn it
- * into a drift check. Every decision goes to the audit log.
+ * into a drift check. Every decision goes to the audit log. {@code cairn.yaml} and the manifests are
+ * read under the detector's repository path ({@code CAIRN_REPO_PATH}).
  */
 public final class ScheduleFlow {
     public static final String CATCH_UP = "schedule:catch-up";

@@ -42,6 +42,7 @@ final class ScheduleWiring {
         var url = env.get("CAIRN_REPO_URL");
         if (blank(url)) throw new IllegalStateException("CAIRN_REPO_URL is not set: the schedule needs the infrastructure repository to fetch");
         GitMirror.checkedUri(url.strip());
+        var detector = new ChangeDetector(dev.cairn.reconciler.manifest.RepoPath.fromEnv(env));
         var window = ScheduleWindow.parse(blank(env.get(RATE)) ? DEFAULT_RATE : env.get(RATE));
         var aws = new AwsClients(env);
         var secrets = new WebhookSecrets(env, CachedSecrets.secretsManager(() -> aws.build(SecretsManagerClient.builder()), Duration.ofMinutes(5)));
@@ -54,11 +55,11 @@ final class ScheduleWiring {
             var name = table.strip();
             return new ScheduleFlow(new DynamoRevisionStore(dynamo, name), new DynamoRunStore(dynamo, name), new DynamoLockStore(dynamo, name),
                     new DynamoAuditLog(dynamo, name), SfnRunLauncher.fromEnv(aws.build(SfnClient.builder()), env),
-                    new ChangeDetector(), mirror, url.strip(), window, Clock.systemUTC());
+                    detector, mirror, url.strip(), window, Clock.systemUTC());
         }
         var workspace = new Workspace(Path.of(blank(env.get("CAIRN_STATE_DIR")) ? ".cairn" : env.get("CAIRN_STATE_DIR")));
         return new ScheduleFlow(workspace.revisions(), workspace.runs(), workspace.locks(), workspace.audit(),
-                new QueuedRunLauncher(workspace.root().resolve("queue")), new ChangeDetector(), mirror, url.strip(), window, Clock.systemUTC());
+                new QueuedRunLauncher(workspace.root().resolve("queue")), detector, mirror, url.strip(), window, Clock.systemUTC());
     }
 
     private static boolean blank(String value) {

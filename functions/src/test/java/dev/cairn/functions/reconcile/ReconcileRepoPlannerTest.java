@@ -41,15 +41,26 @@ class ReconcileRepoPlannerTest {
     Path tmp;
 
     private String pushQuickstart(Path bare) throws Exception {
+        return pushQuickstart(bare, "");
+    }
+
+    /** The quickstart committed under {@code prefix} (a monorepo's folder) of a repository that also holds other files. */
+    private String pushQuickstart(Path bare, String prefix) throws Exception {
         var quickstart = StateMachineFlowIT.repoRoot().resolve("examples/quickstart");
         var work = tmp.resolve("work");
+        var target = prefix.isEmpty() ? work : work.resolve(prefix);
         try (var files = Files.walk(quickstart)) {
             for (var file : files.filter(Files::isRegularFile).toList()) {
                 var rel = quickstart.relativize(file);
                 if (rel.startsWith(".cairn")) continue;
-                Files.createDirectories(work.resolve(rel).getParent());
-                Files.copy(file, work.resolve(rel));
+                Files.createDirectories(target.resolve(rel).getParent());
+                Files.copy(file, target.resolve(rel));
             }
+        }
+        if (!prefix.isEmpty()) {
+            Files.writeString(work.resolve("README.md"), "the monorepo\n");
+            Files.createDirectories(work.resolve("app"));
+            Files.writeString(work.resolve("app/main.go"), "package main\n");
         }
         Git.init().setBare(true).setInitialBranch("main").setGitDir(bare.toFile()).setDirectory(bare.toFile()).call().close();
         try (var git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
@@ -118,5 +129,40 @@ class ReconcileRepoPlannerTest {
 
         assertThatThrownBy(() -> planner.plan(new StagePlanner.Request("staging", RunAction.APPLY, commit, "refs/heads/main")))
                 .hasMessageContaining("no infrastructure named `staging`").hasMessageContaining("dev, prod");
+    }
+
+    @Test
+    void withARepositoryPathPrepareSnapshotsThatSubtreeOnlyAndPlansFromIt() throws Exception {
+        var bare = tmp.resolve("origin.git");
+        var commit = pushQuickstart(bare, "infra/cairn");
+        var workspace = new Workspace(tmp.resolve("state"));
+        var path = dev.cairn.reconciler.manifest.RepoPath.of("infra/cairn");
+        var planner = new RepoStagePlanner(new GitMirror(tmp.resolve("git-cache"), Optional::empty, "x-access-token"),
+                bare.toUri().toString(), path, tmp.resolve("scratch"), workspace.blobs());
+        var function = new ReconcileTaskFunction(new ReconcileTasks(workspace.runs(), workspace.outputs(), workspace.locks(),
+                workspace.blobs(), planner, null, RunNotifier.NONE, Duration.ofHours(24), Clock.systemUTC()));
+        var runId = (String) ReconcileTaskScenarios.call(function, "prepare", "action", "APPLY", "commit", commit,
+                "ref", "refs/heads/main", "executionArn", ReconcileTaskScenarios.EXECUTION).get("runId");
+        assertThat(ReconcileTaskScenarios.started(ReconcileTaskScenarios.call(function, "next", "runId", runId))).containsExactly("backend");
+
+        assertThat(workspace.blobs().get(RepoStagePlanner.snapshotKey(commit))).as("the root's snapshot key is not used").isEmpty();
+        var snapshot = workspace.blobs().get(RepoStagePlanner.snapshotKey(commit, path)).orElseThrow();
+        var names = new ArrayList<String>();
+        try (var zip = new ZipInputStream(new ByteArrayInputStream(snapshot))) {
+            for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) names.add(e.getName());
+        }
+        assertThat(names).contains("cairn.yaml", "infrastructures/dev.yaml", "modules/network/main.tf")
+                .noneMatch(n -> n.startsWith("infra/") || n.equals("README.md") || n.startsWith("app/"));
+
+        // the stage's bundle is rendered from that snapshot
+        ReconcileTaskScenarios.call(function, "render", "runId", runId, "stage", "backend");
+        var bundle = StageBundle.fromZip(workspace.blobs().get(BundleKeys.bundle("dev", runId, "backend")).orElseThrow());
+        assertThat(bundle.manifest().revision()).isEqualTo(commit);
+
+        // a path the commit lacks fails Prepare with the variable to fix
+        var wrong = new RepoStagePlanner(new GitMirror(tmp.resolve("git-cache"), Optional::empty, "x-access-token"),
+                bare.toUri().toString(), dev.cairn.reconciler.manifest.RepoPath.of("platform"), tmp.resolve("scratch"), workspace.blobs());
+        assertThatThrownBy(() -> wrong.plan(new StagePlanner.Request("dev", RunAction.APPLY, commit, "refs/heads/main")))
+                .hasMessageContaining("has no folder platform").hasMessageContaining("CAIRN_REPO_PATH");
     }
 }

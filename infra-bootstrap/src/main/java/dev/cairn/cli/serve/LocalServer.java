@@ -89,7 +89,8 @@ public final class LocalServer implements AutoCloseable {
         serveEnv.put("CAIRN_GIT_CACHE_DIR", stateDir.resolve("cache").resolve("serve-git").toString());
         serveEnv.put("CAIRN_REPO_DIR", repo.root().toString());
         serveEnv.put("CAIRN_REPO_URL", repo.url());
-        var functions = new LocalFunctions(template, Map.of("RepoUrl", repo.url()), options.processEnv(), serveEnv);
+        serveEnv.put("CAIRN_REPO_PATH", repo.path().value());
+        var functions = new LocalFunctions(template, Map.of("RepoUrl", repo.url(), "RepoPath", repo.path().value()), options.processEnv(), serveEnv);
         var definition = ReconcileDefinition.load(functions);
         var taskFunction = functions.functionOf(definition.substitutions().get("TaskFunctionArn")).orElseThrow(() -> invalid(template,
                 "DefinitionSubstitutions TaskFunctionArn of " + definition.logicalId() + " names no function of the template"));
@@ -146,7 +147,7 @@ public final class LocalServer implements AutoCloseable {
         if (options.slackStub()) context.addServlet(new ServletHolder("slack-api", new SlackApiStub()), SlackApiStub.PATH + "*");
         var healthz = new Healthz();
         context.addServlet(new ServletHolder("healthz", healthz), "/healthz");
-        context.addServlet(new ServletHolder("status", new StatusPage(repo.root(), workspace, executions)), "/");
+        context.addServlet(new ServletHolder("status", new StatusPage(repo.folder(), repo.describe(), workspace, executions)), "/");
         var jetty = new Server();
         var connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");

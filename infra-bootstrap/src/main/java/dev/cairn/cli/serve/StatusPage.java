@@ -28,11 +28,18 @@ final class StatusPage extends HttpServlet {
             + ".skipped{color:#888}code{background:#f4f4f4;padding:0 .2em}";
 
     private final transient Path repo;
+    private final transient String described;
     private final transient Workspace workspace;
     private final transient Executions executions;
 
     StatusPage(Path repo, Workspace workspace, Executions executions) {
+        this(repo, repo.toString(), workspace, executions);
+    }
+
+    /** @param repo the folder holding cairn.yaml; {@code described} how the page names it (a folder of a larger repository says so) */
+    StatusPage(Path repo, String described, Workspace workspace, Executions executions) {
         this.repo = repo;
+        this.described = described;
         this.workspace = workspace;
         this.executions = executions;
     }
@@ -45,7 +52,7 @@ final class StatusPage extends HttpServlet {
         }
         var html = new StringBuilder();
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cairn serve</title><style>")
-                .append(STYLE).append("</style></head><body><h1>cairn serve</h1><p>Repository <code>").append(e(repo.toString()))
+                .append(STYLE).append("</style></head><body><h1>cairn serve</h1><p>Repository <code>").append(e(described))
                 .append("</code></p>");
         running(html);
         for (var name : infrastructures(html)) infrastructure(html, name);

@@ -1,17 +1,24 @@
 package dev.cairn.reconciler.change;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.reconciler.diag.Diagnostic;
 import dev.cairn.reconciler.diag.InvalidInputException;
+import dev.cairn.reconciler.diag.Location;
 import dev.cairn.reconciler.manifest.RepoConfig;
+import dev.cairn.reconciler.manifest.RepoPath;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +41,10 @@ import java.util.TreeSet;
  * local module folder its enabled stages use (and the local modules those modules' .tf files
  * use), the shared applications that go to it (when its addons stage runs), and
  * {@code cairn.yaml}'s terraform settings. See docs/change-detection.md.
+ *
+ * <p>With a {@link RepoPath} (a monorepo's {@code infra/}), only the tree under that folder is
+ * read: {@code cairn.yaml} at its top, every path relative to it, a change outside it changes
+ * nothing, and a symbolic link cannot lead out of it.
  */
 public final class ChangeDetector {
     static final String NEW_BRANCH = "new branch";
@@ -42,6 +53,22 @@ public final class ChangeDetector {
     static final String DEFAULTS_CHANGED = "cairn.yaml defaults changed";
     static final String TERRAFORM_CHANGED = "cairn.yaml terraform settings changed";
     static final String CONFIG_UNREADABLE_BEFORE = "cairn.yaml changed (unreadable at the older commit)";
+
+    private final RepoPath path;
+
+    /** Reads the repository from its root. */
+    public ChangeDetector() {
+        this(RepoPath.ROOT);
+    }
+
+    /** @param path the folder of the repository that holds {@code cairn.yaml}; only what lies under it is read */
+    public ChangeDetector(RepoPath path) {
+        this.path = Objects.requireNonNull(path, "path");
+    }
+
+    public RepoPath path() {
+        return path;
+    }
 
     /**
      * @param before the older commit, or {@code null} (a new branch: every infrastructure changed);
@@ -54,7 +81,7 @@ public final class ChangeDetector {
         if (ObjectId.zeroId().equals(before)) before = null;
         try (var reader = repo.newObjectReader(); var walk = new RevWalk(reader)) {
             var parsed = new HashMap<ObjectId, Optional<JsonNode>>();
-            var now = snapshot(walk, reader, after, parsed);
+            var now = snapshot(walk, reader, after, parsed, path);
             var manifests = now.manifests();
             if (before == null) {
                 var changed = byName(manifests).entrySet().stream()
@@ -64,7 +91,7 @@ public final class ChangeDetector {
             }
             Snapshot then;
             try {
-                then = snapshot(walk, reader, before, parsed);
+                then = snapshot(walk, reader, before, parsed, path);
             } catch (InvalidInputException e) {
                 // nothing to compare against: everything the fixed cairn.yaml feeds is new
                 var changed = byName(manifests).entrySet().stream()
@@ -84,12 +111,33 @@ public final class ChangeDetector {
      */
     public RepoConfig config(Repository repo, ObjectId commit) {
         try (var reader = repo.newObjectReader(); var walk = new RevWalk(reader)) {
-            return Snapshot.readConfig(commit.name(), new GitTree(reader, parseCommit(walk, commit).getTree())).config();
+            return Snapshot.readConfig(commit.name(), new GitTree(reader, tree(walk, reader, commit, path))).config();
         }
     }
 
-    private static Snapshot snapshot(RevWalk walk, ObjectReader reader, ObjectId commit, Map<ObjectId, Optional<JsonNode>> parsed) {
-        return Snapshot.of(commit.name(), new GitTree(reader, parseCommit(walk, commit).getTree()), parsed);
+    private static Snapshot snapshot(RevWalk walk, ObjectReader reader, ObjectId commit, Map<ObjectId, Optional<JsonNode>> parsed,
+                                     RepoPath path) {
+        return Snapshot.of(commit.name(), new GitTree(reader, tree(walk, reader, commit, path)), parsed);
+    }
+
+    /**
+     * The tree of {@code path} at {@code commit}: the commit's root tree, or the folder's.
+     *
+     * @throws InvalidInputException when the commit has no folder at {@code path}
+     */
+    private static RevTree tree(RevWalk walk, ObjectReader reader, ObjectId commit, RepoPath path) {
+        var root = parseCommit(walk, commit).getTree();
+        if (path.isRoot()) return root;
+        try (var found = TreeWalk.forPath(reader, path.value(), root)) {
+            if (found == null || found.getFileMode(0) != FileMode.TREE) {
+                throw new InvalidInputException(new Diagnostic(Location.file(Path.of(path.value())), "repository-path-missing",
+                        "the commit " + commit.name().substring(0, 12) + " has no folder " + path.value() + " (the repository path, "
+                                + RepoPath.VARIABLE + ")", "set " + RepoPath.VARIABLE + " to the folder that holds cairn.yaml"));
+            }
+            return walk.parseTree(found.getObjectId(0));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path.value() + " at " + commit.name(), e);
+        }
     }
 
     private static org.eclipse.jgit.revwalk.RevCommit parseCommit(RevWalk walk, ObjectId commit) {
