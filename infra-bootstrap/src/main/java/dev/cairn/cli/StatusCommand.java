@@ -79,7 +79,7 @@ final class StatusCommand extends RepoCommand {
         if (run != null) printRunDetail(t, run, path);
         if (execution.isPresent()) {
             var x = execution.get();
-            out().println("execution " + x.name() + "  " + x.status().toLowerCase() + (x.error() == null ? "" : "  " + t.red(x.error()
+            out().println("execution " + x.name() + (x.runId() == null ? "" : " (run " + x.runId() + ")") + "  " + x.status().toLowerCase() + (x.error() == null ? "" : "  " + t.red(x.error()
                     + (x.cause() == null ? "" : ": " + x.cause().lines().findFirst().orElse("")))));
             for (var event : x.events()) {
                 out().println("    " + event.timestamp() + "  " + String.format("%-28s", event.type()) + " " + (event.state() == null ? "" : event.state())
@@ -128,7 +128,7 @@ final class StatusCommand extends RepoCommand {
             case CANCELLED -> t.yellow("not confirmed");
             case RUNNING -> t.yellow("running");
         };
-        return t.bold(run.infrastructure()) + "  run " + run.id() + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.startedAt() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()
+        return t.bold(run.infrastructure()) + "  " + run.action().name().toLowerCase() + " " + status + "  " + t.dim(run.id() + ", " + run.startedAt() + ", " + took + ", by " + run.trigger()
                 + (run.revision() == null ? "" : ", at " + run.revision().substring(0, Math.min(12, run.revision().length()))
                 + (run.revision().endsWith("-dirty") ? "-dirty" : "")));
     }
