@@ -7,6 +7,7 @@ import dev.cairn.reconciler.change.ChangeDetector;
 import dev.cairn.reconciler.diag.InvalidInputException;
 import dev.cairn.reconciler.launch.ExecutionNames;
 import dev.cairn.reconciler.launch.RunLauncher;
+import dev.cairn.reconciler.preview.Previews;
 import dev.cairn.reconciler.run.RunAction;
 import dev.cairn.reconciler.store.AuditLog;
 import dev.cairn.reconciler.store.DeliveryStore;
@@ -37,8 +38,6 @@ import java.util.Optional;
  * forgotten and the failure rethrown (answered 5xx), as for pushes.
  */
 public final class PullRequestFlow {
-    /** Every preview run's trigger starts with {@code SOURCE:}{@value #TRIGGER}. */
-    public static final String TRIGGER = "preview";
 
     private final DeliveryStore deliveries;
     private final AuditLog audit;
@@ -61,7 +60,7 @@ public final class PullRequestFlow {
 
     /** The deterministic run name of a preview: infrastructure, head commit and the PR (forge, repository, number). */
     public static String runName(String infrastructure, PullRequestEvent pr) {
-        return ExecutionNames.of(infrastructure, RunAction.PLAN, pr.headSha(), TRIGGER + " " + pr.source() + " " + pr.label());
+        return ExecutionNames.of(infrastructure, RunAction.PLAN, pr.headSha(), Previews.KIND + " " + pr.source() + " " + pr.label());
     }
 
     public WebhookResponse handle(PullRequestEvent pr) throws Exception {
@@ -149,7 +148,7 @@ public final class PullRequestFlow {
         var started = new ArrayList<Map<String, Object>>();
         for (var changed : changes.changed()) {
             var infra = changed.infrastructure();
-            var trigger = pr.source() + ":" + TRIGGER + " " + pr.label() + " base " + mergeBase.name();
+            var trigger = Previews.trigger(pr.source(), pr.label(), mergeBase.name());
             var name = runName(infra, pr);
             var launched = launcher.launch(new RunLauncher.RunRequest(name, infra, RunAction.PLAN, pr.headSha(), pr.headRef(), trigger));
             record(infra, pr, "started", Map.of("execution", launched.name(), "executionId", launched.executionId(),
