@@ -3,6 +3,7 @@ package dev.cairn.functions.pr;
 import dev.cairn.functions.GitMirror;
 import dev.cairn.functions.PushFlow;
 import dev.cairn.functions.WebhookResponse;
+import dev.cairn.functions.pr.github.GitHubApi;
 import dev.cairn.reconciler.change.ChangeDetector;
 import dev.cairn.reconciler.diag.InvalidInputException;
 import dev.cairn.reconciler.launch.ExecutionNames;
@@ -46,9 +47,12 @@ public final class PullRequestFlow {
     private final GitMirror mirror;
     private final Optional<String> configuredRepoUrl;
     private final Clock clock;
+    private final Optional<GitHubApi> github;
 
+    /** @param github the GitHub client (CAIRN_GITHUB_TOKEN): stale and fork-refused comments; empty: none posted */
     public PullRequestFlow(DeliveryStore deliveries, AuditLog audit, RunLauncher launcher, ChangeDetector detector,
-                           GitMirror mirror, Optional<String> configuredRepoUrl, Clock clock) {
+                           GitMirror mirror, Optional<String> configuredRepoUrl, Clock clock, Optional<GitHubApi> github) {
+        this.github = github;
         this.deliveries = deliveries;
         this.audit = audit;
         this.launcher = launcher;
@@ -101,7 +105,9 @@ public final class PullRequestFlow {
                 return new WebhookResponse(200, body);
             }
             case CLOSED -> {
-                record("-", pr, "stale", Map.of());
+                int marked = markStale(pr);
+                body.put("staleComments", marked);
+                record("-", pr, "stale", Map.of("comments", String.valueOf(marked)));
                 body.put("outcome", "stale");
                 body.put("message", pr.label() + " was closed without merge: its preview is stale; nothing started");
                 return new WebhookResponse(200, body);
@@ -126,7 +132,8 @@ public final class PullRequestFlow {
         }
     }
 
-    private WebhookResponse detect(PullRequestEvent pr, Map<String, Object> body, Repository repo, ObjectId base, ObjectId head) throws IOException {
+    private WebhookResponse detect(PullRequestEvent pr, Map<String, Object> body, Repository repo, ObjectId base, ObjectId head)
+            throws IOException, InterruptedException {
         // trusted settings come from the base commit: a PR cannot retarget tracking or allow forks for itself
         var config = detector.config(repo, base);
         if (!config.branch().equals(pr.baseBranch())) {
@@ -137,6 +144,10 @@ public final class PullRequestFlow {
                     + "), and terraform plan would run that code; set previews: {forks: true} in cairn.yaml on "
                     + pr.baseBranch() + " to preview forks";
             record("-", pr, "refused", Map.of("reason", reason));
+            if (github.isPresent() && pr.source().equals("github")) {
+                github.get().upsertComment(pr.repository(), pr.number(), FORK_MARKER, FORK_MARKER + "\n**Cairn: no plan preview.** " + reason + ".\n");
+                body.put("told", true);
+            }
             body.put("outcome", "fork-refused");
             body.put("message", reason);
             return new WebhookResponse(202, body);
@@ -172,6 +183,26 @@ public final class PullRequestFlow {
         body.put("unchanged", changes.unchanged());
         body.put("deleted", deleted);
         return new WebhookResponse(started.isEmpty() ? 200 : 202, body);
+    }
+
+    static final String FORK_MARKER = "<!-- cairn:preview:fork-refused -->";
+
+    /**
+     * Every preview comment of a PR closed without merge is marked stale (GitHub); a failed call
+     * fails the delivery (5xx), so GitHub's redelivery tries again.
+     */
+    private int markStale(PullRequestEvent pr) throws IOException, InterruptedException {
+        if (github.isEmpty() || !pr.source().equals("github")) return 0;
+        int marked = 0;
+        for (var comment : github.get().findComments(pr.repository(), pr.number(), "<!-- cairn:preview:")) {
+            if (comment.body().contains(FORK_MARKER)) continue;
+            var stale = PreviewComment.stale(comment.body(), pr.label());
+            if (!stale.equals(comment.body())) {
+                github.get().updateComment(pr.repository(), comment.id(), stale);
+                marked++;
+            }
+        }
+        return marked;
     }
 
     /** The merge base of the PR's base and head: what the head branched from, so the base's own later changes are not the PR's. */

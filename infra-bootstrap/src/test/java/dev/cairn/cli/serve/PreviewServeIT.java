@@ -68,6 +68,9 @@ class PreviewServeIT {
     String first;
     String second;
     LocalServer server;
+    String head;
+    String sensitiveValue;
+    final GitHubStub github = new GitHubStub();
     final StringWriter log = new StringWriter();
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -79,13 +82,16 @@ class PreviewServeIT {
         edit("infrastructures/dev.yaml", "db_size: micro", "db_size: tiny");
         second = commit("dev: a tiny database");
         state = tmp.resolve("state");
+        github.start();
         server = LocalServer.start(new LocalServer.Options(repo, Path.of(System.getProperty("cairn.repoRoot")).resolve("template.yaml"),
-                state, 0, Map.of("CAIRN_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET), new PrintWriter(log, true)));
+                state, 0, Map.of("CAIRN_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET, "CAIRN_GITHUB_TOKEN", GitHubStub.TOKEN,
+                "CAIRN_GITHUB_API_URL", github.url()), new PrintWriter(log, true)));
     }
 
     @AfterAll
     void stop() {
         if (server != null) server.stop();
+        github.stop();
         if (git != null) git.close();
     }
 
@@ -109,27 +115,15 @@ class PreviewServeIT {
         // a PR branch off main that changes dev; the forge keeps its head at refs/pull/7/head
         git.checkout().setName("feature").setCreateBranch(true).call();
         edit("infrastructures/dev.yaml", "cidr: 10.10.0.0/16", "cidr: 10.20.0.0/16");
-        var head = commit("dev: another cidr");
-        var update = git.getRepository().updateRef("refs/pull/7/head");
-        update.setNewObjectId(ObjectId.fromString(head));
-        update.forceUpdate();
-        git.checkout().setName("main").call();
+        head = commit("dev: another cidr");
+        pullRef(head);
 
         // an apply of dev holds its lock the whole time: a preview neither takes nor waits for it
         var holder = new LockStore.LockOwner("20261202T000000Z-someone", "someone-else", 1, Instant.now(), Instant.now().plus(Duration.ofHours(1)),
                 "arn:aws:states:local:000000000000:execution:cairn-reconcile:someone-else");
         workspace.locks().acquire("dev", holder);
 
-        var pr = Json.MAPPER.createObjectNode();
-        pr.put("action", "opened").put("number", 7);
-        var pull = pr.putObject("pull_request");
-        pull.put("number", 7).put("state", "open").put("merged", false);
-        var repository = Json.MAPPER.createObjectNode().put("full_name", "acme/infra").put("clone_url", server.repository().url());
-        pull.putObject("head").put("ref", "feature").put("sha", head).set("repo", repository.deepCopy());
-        pull.putObject("base").put("ref", "main").put("sha", second).set("repo", repository.deepCopy());
-        pr.set("repository", repository);
-        pr.putObject("sender").put("login", "octocat");
-        var response = deliver("pull_request", Json.MAPPER.writeValueAsString(pr));
+        var response = deliver("pull_request", pullRequest("opened", head, false));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         var answer = Json.MAPPER.readTree(response.body());
         assertThat(answer.path("started")).hasSize(1);
@@ -155,9 +149,74 @@ class PreviewServeIT {
                 .as("the preview's own lease is released (its empty guard file stays, as every lock's does)")
                 .filteredOn(n -> n.endsWith(".lock")).containsExactly("dev.lock");
         workspace.locks().release("dev", holder.runId());
+
+        // on the PR: one comment for dev with its per-stage summary, a pending then a success status on the head
+        assertThat(github.calls()).filteredOn(c -> c.startsWith("POST /repos/acme/infra/issues/7/comments")).hasSize(1);
+        var comment = github.comment(7, "<!-- cairn:preview:dev -->");
+        assertThat(comment).contains("Cairn plan preview: `dev`", "| `network` | `+", "Base `" + second.substring(0, 12),
+                "head `" + head.substring(0, 12), "- `");
+        assertThat(github.statuses(head)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
+        assertThat(github.statuses(head)).allSatisfy(st -> assertThat(st.path("context").asText()).isEqualTo("cairn/plan/dev"));
+        assertThat(github.statuses(head).getLast().path("description").asText()).matches("\\+\\d+ ~\\d+ -\\d+ in \\d+ stages?");
+        assertThat(github.authorizations()).containsOnly("Bearer " + GitHubStub.TOKEN);
+        sensitiveValue = String.valueOf(workspace.outputs().all("dev").get("addons").values().get("keycloak_admin_password").value());
+        assertThat(sensitiveValue).startsWith("kc-");
+    }
+
+    @Test
+    @Order(2)
+    void aSynchronizeToANewHeadUpdatesTheSameCommentAndPostsANewStatus() throws Exception {
+        git.checkout().setName("feature").call();
+        edit("infrastructures/dev.yaml", "cidr: 10.20.0.0/16", "cidr: 10.30.0.0/16");
+        var newHead = commit("dev: yet another cidr");
+        pullRef(newHead);
+        var response = deliver("pull_request", pullRequest("synchronize", newHead, false));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        var name = Json.MAPPER.readTree(response.body()).path("started").get(0).path("execution").asText();
+        assertThat(server.executions().await(name, RUN_LIMIT).status()).as(log.toString()).isEqualTo(Executions.Status.SUCCEEDED);
+
+        assertThat(github.calls()).filteredOn(c -> c.startsWith("POST /repos/acme/infra/issues/7/comments")).as("never a second comment").hasSize(1);
+        assertThat(github.calls()).filteredOn(c -> c.startsWith("PATCH /repos/acme/infra/issues/comments/1")).hasSize(1);
+        assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("head `" + newHead.substring(0, 12)).doesNotContain(head.substring(0, 12));
+        assertThat(github.statuses(newHead)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
+        head = newHead;
+    }
+
+    @Test
+    @Order(3)
+    void closingWithoutMergeMarksTheCommentStaleAndNothingSecretWasEverSent() throws Exception {
+        var response = deliver("pull_request", pullRequest("closed", head, false));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(response.body()).path("outcome").asText()).isEqualTo("stale");
+        assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("**Stale:**", "closed without merge");
+        assertThat(server.executions().list()).as("closing starts nothing").hasSize(3);
+
+        assertThat(sensitiveValue).isNotBlank();
+        assertThat(github.bodies()).isNotEmpty().noneMatch(b -> b.contains(sensitiveValue)).noneMatch(b -> b.contains(GitHubStub.TOKEN));
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The forge's ref of PR 7's head, as GitHub keeps it in the base repository. */
+    private void pullRef(String commit) throws Exception {
+        var update = git.getRepository().updateRef("refs/pull/7/head");
+        update.setNewObjectId(ObjectId.fromString(commit));
+        update.forceUpdate();
+        git.checkout().setName("main").call();
+    }
+
+    private String pullRequest(String action, String headSha, boolean merged) throws Exception {
+        var pr = Json.MAPPER.createObjectNode();
+        pr.put("action", action).put("number", 7);
+        var pull = pr.putObject("pull_request");
+        pull.put("number", 7).put("state", action.equals("closed") ? "closed" : "open").put("merged", merged);
+        var repository = Json.MAPPER.createObjectNode().put("full_name", "acme/infra").put("clone_url", server.repository().url());
+        pull.putObject("head").put("ref", "feature").put("sha", headSha).set("repo", repository.deepCopy());
+        pull.putObject("base").put("ref", "main").put("sha", second).set("repo", repository.deepCopy());
+        pr.set("repository", repository);
+        pr.putObject("sender").put("login", "octocat");
+        return Json.MAPPER.writeValueAsString(pr);
+    }
 
     /** SHA-256 of every Terraform state file under the state dir (the stages' states and their backups), by path. */
     private Map<String, String> stateFiles() throws IOException {
