@@ -68,7 +68,7 @@ final class WebhookWiring {
         var flow = new PushFlow(stores.deliveries(), stores.revisions(), stores.audit(), stores.launcher(),
                 new ChangeDetector(), mirror, repoUrl, Clock.systemUTC());
         var pullRequests = new PullRequestFlow(stores.deliveries(), stores.audit(), stores.launcher(),
-                new ChangeDetector(), mirror, repoUrl, Clock.systemUTC(), dev.cairn.functions.pr.PreviewWiring.github(env));
+                new ChangeDetector(), mirror, repoUrl, Clock.systemUTC(), dev.cairn.functions.pr.PreviewWiring.forges(env));
         return new WebhookService(secrets, flow, pullRequests);
     }
 

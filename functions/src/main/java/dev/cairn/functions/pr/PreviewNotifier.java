@@ -1,6 +1,5 @@
 package dev.cairn.functions.pr;
 
-import dev.cairn.functions.pr.github.GitHubApi;
 import dev.cairn.reconciler.approval.ApprovalStore;
 import dev.cairn.reconciler.notify.RunNotifier;
 import dev.cairn.reconciler.preview.Previews;
@@ -29,16 +28,19 @@ public final class PreviewNotifier implements RunNotifier {
     private static final Logger LOG = LoggerFactory.getLogger(PreviewNotifier.class);
 
     private final RunNotifier others;
-    private final GitHubApi github;
+    private final ForgeApi github;
+    private final ForgeApi gitlab;
     private final Supplier<Redactor> secrets;
 
     /**
-     * @param github  the GitHub client, or null (no token): previews are then only kept out of {@code others}
+     * @param github  the GitHub client, or null (no token): GitHub previews are then only kept out of {@code others}
+     * @param gitlab  the GitLab client, or null
      * @param secrets a redactor that already knows the secret values Cairn holds (the token); may be empty
      */
-    public PreviewNotifier(RunNotifier others, GitHubApi github, Supplier<Redactor> secrets) {
+    public PreviewNotifier(RunNotifier others, ForgeApi github, ForgeApi gitlab, Supplier<Redactor> secrets) {
         this.others = others;
         this.github = github;
+        this.gitlab = gitlab;
         this.secrets = secrets;
     }
 
@@ -46,16 +48,17 @@ public final class PreviewNotifier implements RunNotifier {
         return "cairn/plan/" + infrastructure;
     }
 
-    /** The GitHub PR a preview run is for, or null (another run, or a GitLab MR). */
-    record Target(String repository, long number, String label) {
-        static Target of(Run run, GitHubApi github) {
-            if (github == null || run.action() != dev.cairn.reconciler.run.RunAction.PLAN || !Previews.isPreview(run.trigger())
-                    || !run.trigger().startsWith("github:")) return null;
+    /** The PR/MR a preview run is for and the forge to tell, or null (another run, or no client for its forge). */
+    record Target(ForgeApi forge, String repository, long number, String label) {
+        static Target of(Run run, ForgeApi github, ForgeApi gitlab) {
+            if (run.action() != dev.cairn.reconciler.run.RunAction.PLAN || !Previews.isPreview(run.trigger())) return null;
+            var forge = run.trigger().startsWith("github:") ? github : run.trigger().startsWith("gitlab:") ? gitlab : null;
+            if (forge == null) return null;
             var label = Previews.pullRequest(run.trigger());
-            var hash = label.lastIndexOf('#');
-            if (hash < 0) return null;
+            var at = Math.max(label.lastIndexOf('#'), label.lastIndexOf('!'));
+            if (at < 0) return null;
             try {
-                return new Target(label.substring(0, hash), Long.parseLong(label.substring(hash + 1)), label);
+                return new Target(forge, label.substring(0, at), Long.parseLong(label.substring(at + 1)), label);
             } catch (NumberFormatException e) {
                 return null;
             }
@@ -64,14 +67,14 @@ public final class PreviewNotifier implements RunNotifier {
 
     @Override
     public void runStarted(Run run) {
-        var target = Target.of(run, github);
+        var target = Target.of(run, github, gitlab);
         if (target == null) {
             if (!Previews.isPreview(run.trigger())) others.runStarted(run);
             return;
         }
         try {
-            github.setStatus(target.repository(), run.revision(), "pending", statusContext(run.infrastructure()),
-                    "planning (run " + run.id() + ")", null);
+            target.forge().setStatus(target.repository(), run.revision(), ForgeApi.State.PENDING, statusContext(run.infrastructure()),
+                    "planning (run " + run.id() + ")");
         } catch (Exception e) {
             warn("pending status", run, e);
         }
@@ -89,7 +92,7 @@ public final class PreviewNotifier implements RunNotifier {
 
     @Override
     public void runFinished(Run run, Map<String, StageOutputs> outputs) {
-        var target = Target.of(run, github);
+        var target = Target.of(run, github, gitlab);
         if (target == null) {
             if (!Previews.isPreview(run.trigger())) others.runFinished(run, outputs);
             return;
@@ -100,14 +103,14 @@ public final class PreviewNotifier implements RunNotifier {
         }));
         var body = PreviewComment.render(run, target.label(), Previews.mergeBase(run.trigger()), redactor);
         try {
-            var written = github.upsertComment(target.repository(), target.number(), PreviewComment.marker(run.infrastructure()), body);
+            var written = target.forge().upsertComment(target.repository(), target.number(), PreviewComment.marker(run.infrastructure()), body);
             LOG.info((written.getValue() ? "created" : "updated") + " the preview comment of " + run.infrastructure() + " on " + target.label());
         } catch (Exception e) {
             warn("comment", run, e);
         }
         try {
-            github.setStatus(target.repository(), run.revision(), run.status() == RunStatus.SUCCEEDED ? "success" : "failure",
-                    statusContext(run.infrastructure()), PreviewComment.statusLine(run, redactor), null);
+            target.forge().setStatus(target.repository(), run.revision(), run.status() == RunStatus.SUCCEEDED ? ForgeApi.State.SUCCESS
+                    : ForgeApi.State.FAILURE, statusContext(run.infrastructure()), PreviewComment.statusLine(run, redactor));
         } catch (Exception e) {
             warn("status", run, e);
         }
@@ -120,7 +123,7 @@ public final class PreviewNotifier implements RunNotifier {
 
     private static void warn(String what, Run run, Exception e) {
         if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-        LOG.warn("could not set the preview " + what + " of " + run.infrastructure() + " run " + run.id() + " on GitHub: "
+        LOG.warn("could not set the preview " + what + " of " + run.infrastructure() + " run " + run.id() + " on its forge: "
                 + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 }

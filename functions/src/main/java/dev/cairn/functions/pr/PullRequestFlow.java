@@ -3,7 +3,6 @@ package dev.cairn.functions.pr;
 import dev.cairn.functions.GitMirror;
 import dev.cairn.functions.PushFlow;
 import dev.cairn.functions.WebhookResponse;
-import dev.cairn.functions.pr.github.GitHubApi;
 import dev.cairn.reconciler.change.ChangeDetector;
 import dev.cairn.reconciler.diag.InvalidInputException;
 import dev.cairn.reconciler.launch.ExecutionNames;
@@ -47,12 +46,12 @@ public final class PullRequestFlow {
     private final GitMirror mirror;
     private final Optional<String> configuredRepoUrl;
     private final Clock clock;
-    private final Optional<GitHubApi> github;
+    private final Map<String, ForgeApi> forges;
 
-    /** @param github the GitHub client (CAIRN_GITHUB_TOKEN): stale and fork-refused comments; empty: none posted */
+    /** @param forges the clients by source ({@code github}, {@code gitlab}): stale and fork-refused comments; none: nothing posted */
     public PullRequestFlow(DeliveryStore deliveries, AuditLog audit, RunLauncher launcher, ChangeDetector detector,
-                           GitMirror mirror, Optional<String> configuredRepoUrl, Clock clock, Optional<GitHubApi> github) {
-        this.github = github;
+                           GitMirror mirror, Optional<String> configuredRepoUrl, Clock clock, Map<String, ForgeApi> forges) {
+        this.forges = forges;
         this.deliveries = deliveries;
         this.audit = audit;
         this.launcher = launcher;
@@ -144,8 +143,9 @@ public final class PullRequestFlow {
                     + "), and terraform plan would run that code; set previews: {forks: true} in cairn.yaml on "
                     + pr.baseBranch() + " to preview forks";
             record("-", pr, "refused", Map.of("reason", reason));
-            if (github.isPresent() && pr.source().equals("github")) {
-                github.get().upsertComment(pr.repository(), pr.number(), FORK_MARKER, FORK_MARKER + "\n**Cairn: no plan preview.** " + reason + ".\n");
+            var forge = forges.get(pr.source());
+            if (forge != null) {
+                forge.upsertComment(pr.repository(), pr.number(), FORK_MARKER, FORK_MARKER + "\n**Cairn: no plan preview.** " + reason + ".\n");
                 body.put("told", true);
             }
             body.put("outcome", "fork-refused");
@@ -188,17 +188,18 @@ public final class PullRequestFlow {
     static final String FORK_MARKER = "<!-- cairn:preview:fork-refused -->";
 
     /**
-     * Every preview comment of a PR closed without merge is marked stale (GitHub); a failed call
+     * Every preview comment of a PR closed without merge is marked stale; a failed call
      * fails the delivery (5xx), so GitHub's redelivery tries again.
      */
     private int markStale(PullRequestEvent pr) throws IOException, InterruptedException {
-        if (github.isEmpty() || !pr.source().equals("github")) return 0;
+        var forge = forges.get(pr.source());
+        if (forge == null) return 0;
         int marked = 0;
-        for (var comment : github.get().findComments(pr.repository(), pr.number(), "<!-- cairn:preview:")) {
+        for (var comment : forge.findComments(pr.repository(), pr.number(), "<!-- cairn:preview:")) {
             if (comment.body().contains(FORK_MARKER)) continue;
             var stale = PreviewComment.stale(comment.body(), pr.label());
             if (!stale.equals(comment.body())) {
-                github.get().updateComment(pr.repository(), comment.id(), stale);
+                forge.updateComment(pr.repository(), pr.number(), comment.id(), stale);
                 marked++;
             }
         }

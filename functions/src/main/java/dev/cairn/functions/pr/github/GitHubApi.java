@@ -2,6 +2,7 @@ package dev.cairn.functions.pr.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.functions.pr.ForgeApi;
 
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * into a URL, a log line or an exception; {@code CAIRN_GITHUB_API_URL} moves the API (GitHub
  * Enterprise, tests).
  */
-public final class GitHubApi {
+public final class GitHubApi implements ForgeApi {
     public static final String DEFAULT_URL = "https://api.github.com";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
@@ -55,25 +56,7 @@ public final class GitHubApi {
         }
     }
 
-    /** A comment: its id and body. */
-    public record Comment(long id, String body) {
-    }
-
-    /** The first comment of issue/PR {@code number} whose body contains {@code marker}, oldest first. */
-    public Optional<Comment> findComment(String repository, long number, String marker) throws IOException, InterruptedException {
-        for (int page = 1; page <= MAX_PAGES; page++) {
-            var list = send("GET", "repos/" + repo(repository) + "/issues/" + number + "/comments?per_page=100&page=" + page, null);
-            if (!list.isArray() || list.isEmpty()) return Optional.empty();
-            for (var comment : list) {
-                var body = comment.path("body").asText("");
-                if (body.contains(marker)) return Optional.of(new Comment(comment.path("id").asLong(), body));
-            }
-            if (list.size() < 100) return Optional.empty();
-        }
-        return Optional.empty();
-    }
-
-    /** Every comment of issue/PR {@code number} whose body contains {@code marker}. */
+    @Override
     public java.util.List<Comment> findComments(String repository, long number, String marker) throws IOException, InterruptedException {
         var found = new java.util.ArrayList<Comment>();
         for (int page = 1; page <= MAX_PAGES; page++) {
@@ -88,27 +71,21 @@ public final class GitHubApi {
         return found;
     }
 
+    @Override
     public Comment createComment(String repository, long number, String body) throws IOException, InterruptedException {
         var created = send("POST", "repos/" + repo(repository) + "/issues/" + number + "/comments", Map.of("body", body));
         return new Comment(created.path("id").asLong(), body);
     }
 
-    public void updateComment(String repository, long commentId, String body) throws IOException, InterruptedException {
+    @Override
+    public void updateComment(String repository, long number, long commentId, String body) throws IOException, InterruptedException {
         send("PATCH", "repos/" + repo(repository) + "/issues/comments/" + commentId, Map.of("body", body));
     }
 
-    /**
-     * Creates the comment holding {@code marker}, or edits it in place when there is one.
-     *
-     * @return the comment and whether it was created
-     */
-    public Map.Entry<Comment, Boolean> upsertComment(String repository, long number, String marker, String body) throws IOException, InterruptedException {
-        var existing = findComment(repository, number, marker);
-        if (existing.isPresent()) {
-            updateComment(repository, existing.get().id(), body);
-            return Map.entry(new Comment(existing.get().id(), body), false);
-        }
-        return Map.entry(createComment(repository, number, body), true);
+    @Override
+    public void setStatus(String repository, String commit, State state, String context, String description)
+            throws IOException, InterruptedException {
+        setStatus(repository, commit, state.name().toLowerCase(java.util.Locale.ROOT), context, description, null);
     }
 
     /** @param state {@code pending}, {@code success}, {@code failure} or {@code error}; description at most 140 characters */
