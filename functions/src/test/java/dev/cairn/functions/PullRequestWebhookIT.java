@@ -167,9 +167,18 @@ class PullRequestWebhookIT {
         var first = prChangingDev("refs/pull/7/head", "10.7.0.0/16");
         deliver(github("opened", first, "9a000000-0000-4000-8000-000000000011"));
         var second = prChangingDev("refs/pull/7/head", "10.77.0.0/16");
-        var response = deliver(github("synchronize", second, "9a000000-0000-4000-8000-000000000012"));
+        var response = deliver(github("synchronize", base, second, "9a000000-0000-4000-8000-000000000012", b -> b.put("before", first).put("after", second)));
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
         assertThat(queued()).extracting(r -> r.path("commit").asText()).containsExactlyInAnyOrder(first, second);
+        // the first head's preview, not started yet, is superseded: cancelled with the reason
+        assertThat(list(body(response), "started")).hasSize(1);
+        assertThat((List<?>) body(response).get("superseded")).hasSize(1);
+        assertThat(queued()).filteredOn(r -> r.path("commit").asText().equals(first)).singleElement().satisfies(r -> {
+            assertThat(r.path("status").asText()).isEqualTo("cancelled");
+            assertThat(r.path("note").asText()).contains("superseded by head " + second);
+        });
+        assertThat(queued()).filteredOn(r -> r.path("commit").asText().equals(second)).singleElement()
+                .satisfies(r -> assertThat(r.path("status").asText()).isEqualTo("recorded"));
         assertThat(list(body(response), "started")).singleElement().satisfies(s -> assertThat(s.get("execution")).isNotEqualTo(
                 list(body(deliver(github("opened", first, "9a000000-0000-4000-8000-000000000013"))), "started").getFirst().get("execution")));
     }

@@ -97,6 +97,16 @@ public final class PreviewNotifier implements RunNotifier {
             if (!Previews.isPreview(run.trigger())) others.runFinished(run, outputs);
             return;
         }
+        if (run.error() != null && run.error().contains(Previews.SUPERSEDED)) {
+            // the comment belongs to the newer head's preview now: only this head's status is closed
+            try {
+                target.forge().setStatus(target.repository(), run.revision(), ForgeApi.State.FAILURE, statusContext(run.infrastructure()),
+                        "superseded by a newer head");
+            } catch (Exception e) {
+                warn("status", run, e);
+            }
+            return;
+        }
         var redactor = secrets.get();
         outputs.values().forEach(o -> o.values().values().forEach(v -> {
             if (v.sensitive()) redactor.add(v.value());

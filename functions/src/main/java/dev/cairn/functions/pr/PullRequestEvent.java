@@ -22,10 +22,13 @@ import java.util.List;
  * @param fromFork    the head lives in another repository (or its repository is gone)
  * @param headRepository the head's repository, for people ({@code someone/infra}), or {@code (deleted)}
  * @param actor       who acted, {@code github:octocat}
+ * @param previousHead the head before this new one (GitHub {@code before} of a {@code synchronize},
+ *                     GitLab {@code oldrev} of an {@code update}), or null: its preview is superseded
  */
 public record PullRequestEvent(String source, String deliveryId, Kind kind, String action, long number,
                                String repository, List<String> cloneUrls, String baseBranch, String baseSha,
-                               String headSha, String headRef, boolean fromFork, String headRepository, String actor) {
+                               String headSha, String headRef, boolean fromFork, String headRepository, String actor,
+                               String previousHead) {
 
     public enum Kind {
         /** opened, reopened, or a new head: preview it */

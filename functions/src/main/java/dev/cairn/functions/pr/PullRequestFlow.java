@@ -63,7 +63,11 @@ public final class PullRequestFlow {
 
     /** The deterministic run name of a preview: infrastructure, head commit and the PR (forge, repository, number). */
     public static String runName(String infrastructure, PullRequestEvent pr) {
-        return ExecutionNames.of(infrastructure, RunAction.PLAN, pr.headSha(), Previews.KIND + " " + pr.source() + " " + pr.label());
+        return runName(infrastructure, pr, pr.headSha());
+    }
+
+    static String runName(String infrastructure, PullRequestEvent pr, String head) {
+        return ExecutionNames.of(infrastructure, RunAction.PLAN, head, Previews.KIND + " " + pr.source() + " " + pr.label());
     }
 
     public WebhookResponse handle(PullRequestEvent pr) throws Exception {
@@ -172,6 +176,20 @@ public final class PullRequestFlow {
             entry.put("reasons", changed.reasons());
             started.add(entry);
         }
+        // a newer head supersedes the previews of the previous one still running
+        var superseded = new ArrayList<String>();
+        if (pr.previousHead() != null && !pr.previousHead().equals(pr.headSha())) {
+            var infrastructures = new java.util.TreeSet<String>(changes.unchanged());
+            changes.changed().forEach(c -> infrastructures.add(c.infrastructure()));
+            for (var infra : infrastructures) {
+                var old = runName(infra, pr, pr.previousHead());
+                if (launcher.cancel(old, Previews.SUPERSEDED + pr.headSha() + " of " + pr.label())) {
+                    superseded.add(old);
+                    record(infra, pr, "superseded", Map.of("execution", old));
+                }
+            }
+        }
+        body.put("superseded", superseded);
         var deleted = new ArrayList<Map<String, Object>>();
         for (var gone : changes.deleted()) {
             deleted.add(Map.of("infrastructure", gone.infrastructure(), "manifest", gone.manifest(),

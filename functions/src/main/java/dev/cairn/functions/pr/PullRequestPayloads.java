@@ -57,7 +57,8 @@ public final class PullRequestPayloads {
         return new Parsed(Optional.of(new PullRequestEvent("github", deliveryId, kind, action, number, fullName,
                 urls(repo, "clone_url", "html_url"), branch(base, "pull_request.base.ref"),
                 commit(base, "pull_request.base.sha"), commit(head, "pull_request.head.sha"),
-                "refs/pull/" + number + "/head", fromFork, headRepository, "github:" + sender)), null);
+                "refs/pull/" + number + "/head", fromFork, headRepository, "github:" + sender,
+                action.equals("synchronize") ? optionalCommit(root, "before") : null)), null);
     }
 
     public static Parsed gitlab(String deliveryId, byte[] body) {
@@ -91,7 +92,14 @@ public final class PullRequestPayloads {
                 urls(target.isObject() && target.has("git_http_url") ? target : project, "git_http_url", "web_url"),
                 branch(attributes, "object_attributes.target_branch"), null,
                 commit(lastCommit, "object_attributes.last_commit.id"),
-                "refs/merge-requests/" + iid + "/head", fromFork, headRepository, "gitlab:" + user)), null);
+                "refs/merge-requests/" + iid + "/head", fromFork, headRepository, "gitlab:" + user,
+                action.equals("update") ? optionalCommit(attributes, "oldrev") : null)), null);
+    }
+
+    /** A commit id the payload may carry; null when absent or not a commit id. */
+    private static String optionalCommit(JsonNode node, String field) {
+        var value = node.path(field).asText("");
+        return COMMIT.matcher(value).matches() ? value : null;
     }
 
     private static long number(JsonNode node, String path) {

@@ -142,6 +142,16 @@ class PreviewGitLabIT {
         assertThat(bodies).noneMatch(b -> b.contains(SECRET) || b.contains(TOKEN));
         assertThat(others).as("previews never reach the Slack threads").isEmpty();
 
+        // a preview cancelled for a newer head leaves the comment to that head and closes only its own status
+        var superseded = preview(first, RunStatus.FAILED);
+        superseded = new Run(superseded.id(), "dev", RunAction.PLAN, RunStatus.FAILED, superseded.trigger(), first, Instant.EPOCH, Instant.EPOCH,
+                List.of(), superseded.stages(), "the execution was aborted: " + Previews.SUPERSEDED + second + " of acme/infra!7", 2);
+        var noteBefore = notes.get(100L);
+        notifier.runFinished(superseded, outputs);
+        assertThat(notes.get(100L)).isEqualTo(noteBefore);
+        assertThat(statuses.getLast().path("state").asText()).isEqualTo("failed");
+        assertThat(statuses.getLast().path("sha").asText()).isEqualTo(first);
+
         // any other run still does
         var apply = new Run("20261202T030000Z-abcdef", "dev", RunAction.APPLY, RunStatus.SUCCEEDED, "gitlab:push d-1", first,
                 Instant.EPOCH, Instant.EPOCH, List.of(), Map.of(), null, 1);

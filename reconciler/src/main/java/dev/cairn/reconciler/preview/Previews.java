@@ -18,6 +18,8 @@ public final class Previews {
     public static final String KIND = "preview";
     /** The {@code cairn stage} step of a preview: {@code terraform plan -lock=false}, no saved plan, no state, no outputs kept. */
     public static final String STEP = "preview";
+    /** How a preview cancelled for a newer head of its PR says so (the cancel's cause, kept in the run's error). */
+    public static final String SUPERSEDED = "superseded by head ";
     private static final Pattern TRIGGER = Pattern.compile("[a-z]+:" + KIND + " (\\S+) base ([0-9a-f]{40,64})");
 
     private Previews() {
