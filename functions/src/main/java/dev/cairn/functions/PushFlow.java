@@ -159,7 +159,7 @@ public final class PushFlow {
     }
 
     /** Same repository whatever the URL's spelling: case, a trailing {@code .git} or slash. */
-    static boolean sameRepo(String a, String b) {
+    public static boolean sameRepo(String a, String b) {
         return normalize(a).equals(normalize(b));
     }
 

@@ -2,6 +2,8 @@ package dev.cairn.functions;
 
 import dev.cairn.aws.secrets.CachedSecrets;
 import dev.cairn.aws.secrets.WebhookSecrets;
+import dev.cairn.functions.pr.PullRequestFlow;
+import dev.cairn.functions.pr.PullRequestPayloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +29,12 @@ public final class WebhookService {
 
     private final WebhookSecrets secrets;
     private final PushFlow pushes;
+    private final PullRequestFlow pullRequests;
 
-    public WebhookService(WebhookSecrets secrets, PushFlow pushes) {
+    public WebhookService(WebhookSecrets secrets, PushFlow pushes, PullRequestFlow pullRequests) {
         this.secrets = secrets;
         this.pushes = pushes;
+        this.pullRequests = pullRequests;
     }
 
     public WebhookResponse handle(WebhookRequest request) {
@@ -110,11 +114,18 @@ public final class WebhookService {
                 PushPayloads.parse(bytes);
                 return WebhookResponse.of(200, "pong", "pong");
             }
-            if (!"push".equals(event)) return WebhookResponse.of(202, "ignored", "GitHub event '" + safe(event) + "' is not handled (only push and ping)");
+            if ("pull_request".equals(event)) return pullRequest(PullRequestPayloads.github(deliveryId(delivery, "X-GitHub-Delivery"), bytes));
+            if (!"push".equals(event)) return WebhookResponse.of(202, "ignored", "GitHub event '" + safe(event) + "' is not handled (only push, pull_request and ping)");
             return pushes.handle(PushPayloads.github(deliveryId(delivery, "X-GitHub-Delivery"), bytes));
         }
-        if (!"Push Hook".equals(event)) return WebhookResponse.of(202, "ignored", "GitLab event '" + safe(event) + "' is not handled (only Push Hook)");
+        if ("Merge Request Hook".equals(event)) return pullRequest(PullRequestPayloads.gitlab(deliveryId(delivery, "X-Gitlab-Event-UUID"), bytes));
+        if (!"Push Hook".equals(event)) return WebhookResponse.of(202, "ignored", "GitLab event '" + safe(event) + "' is not handled (only Push Hook and Merge Request Hook)");
         return pushes.handle(PushPayloads.gitlab(deliveryId(delivery, "X-Gitlab-Event-UUID"), bytes));
+    }
+
+    private WebhookResponse pullRequest(PullRequestPayloads.Parsed parsed) throws Exception {
+        if (parsed.event().isEmpty()) return WebhookResponse.of(202, "ignored", parsed.ignored());
+        return pullRequests.handle(parsed.event().get());
     }
 
     private static String deliveryId(String value, String header) {

@@ -9,6 +9,7 @@ import dev.cairn.aws.store.DynamoDeliveryStore;
 import dev.cairn.aws.store.DynamoRevisionStore;
 import dev.cairn.aws.secrets.WebhookSecrets;
 import dev.cairn.reconciler.change.ChangeDetector;
+import dev.cairn.functions.pr.PullRequestFlow;
 import dev.cairn.reconciler.launch.RunLauncher;
 import dev.cairn.reconciler.manifest.RepoPath;
 import dev.cairn.reconciler.run.Workspace;
@@ -69,7 +70,9 @@ final class WebhookWiring {
         var repoPath = RepoPath.fromEnv(env);
         var flow = new PushFlow(stores.deliveries(), stores.revisions(), stores.audit(), stores.launcher(),
                 new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC());
-        return new WebhookService(secrets, flow);
+        var pullRequests = new PullRequestFlow(stores.deliveries(), stores.audit(), stores.launcher(),
+                new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC(), dev.cairn.functions.pr.PreviewWiring.forges(env));
+        return new WebhookService(secrets, flow, pullRequests);
     }
 
     /** The embedded default: the local stores of {@code CAIRN_STATE_DIR}, runs recorded under its {@code queue/}. */

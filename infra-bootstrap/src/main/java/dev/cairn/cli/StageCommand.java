@@ -56,9 +56,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "stage", description = "Run Terraform in one rendered stage work dir, or on a stage bundle from the blob store (what the CodeBuild container runs).")
 final class StageCommand implements Callable<Integer> {
-    enum Step { plan, destroy_plan, apply, outputs }
+    enum Step { plan, destroy_plan, apply, outputs, preview }
 
-    @Parameters(index = "0", paramLabel = "STEP", description = "plan, destroy_plan, apply (the saved plan) or outputs.")
+    @Parameters(index = "0", paramLabel = "STEP", description = "plan, destroy_plan, apply (the saved plan), outputs, or preview "
+            + "(a pull request's plan: terraform plan -lock=false; no saved plan, Terraform state and outputs are not written back).")
     Step step;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "The stage work dir (required without --run; with --run, where the bundle is extracted; default: a temporary dir).")
@@ -107,7 +108,8 @@ final class StageCommand implements Callable<Integer> {
         body.put("step", step.name());
         runner.init(workDir, log, redactor);
         switch (step) {
-            case plan, destroy_plan -> {
+            case plan, destroy_plan, preview -> {
+                if (step == Step.preview) runner = runner(workDir, PREVIEW_ENV);
                 var planned = runner.plan(workDir, step == Step.destroy_plan, log, redactor);
                 body.put("plan", planned.summary());
                 body.put("outputs", planned.plannedOutputs());
@@ -120,6 +122,13 @@ final class StageCommand implements Callable<Integer> {
         return Cairn.OK;
     }
 
+    /**
+     * A preview's Terraform: {@code plan} gets {@code -lock=false} (Terraform's own
+     * {@code TF_CLI_ARGS_plan}), so it neither takes nor waits for the state lock, whatever the
+     * backend; a plan never writes state.
+     */
+    static final Map<String, String> PREVIEW_ENV = Map.of("TF_CLI_ARGS_plan", "-lock=false");
+
     private static StageRunner runner(Path dir) {
         return runner(dir, Map.of());
     }
@@ -130,6 +139,12 @@ final class StageCommand implements Callable<Integer> {
         var env = new LinkedHashMap<>(TerraformEnvironment.create(dir.resolve(".terraform").toAbsolutePath()));
         env.putAll(extra);
         return new StageRunner(new TerraformCli(terraform, env));
+    }
+
+    private static Map<String, String> withPreviewEnv(Map<String, String> terraformEnv) {
+        var env = new LinkedHashMap<>(terraformEnv);
+        env.putAll(PREVIEW_ENV);
+        return env;
     }
 
     /** Where the bundle, plans, results and logs are: S3 in CodeBuild, the state dir locally. */
@@ -205,8 +220,8 @@ final class StageCommand implements Callable<Integer> {
                 report = new StageReport(infra, runId, stage, step.name(), StageStatus.FAILED, null, null, null, Map.of(), logKey, message);
             }
             log.flush();
-            // a failed apply leaves state too: it is put back whatever the outcome
-            if (stateFile != null && Files.isRegularFile(stateFile)) stores.blobs().put(BundleKeys.state(infra, stage), Files.readAllBytes(stateFile));
+            // a failed apply leaves state too: it is put back whatever the outcome (never after a preview: it writes no state)
+            if (step != Step.preview && stateFile != null && Files.isRegularFile(stateFile)) stores.blobs().put(BundleKeys.state(infra, stage), Files.readAllBytes(stateFile));
             appendLog(stores.blobs(), logKey, captured.toString());
             var json = Json.MAPPER.writeValueAsBytes(report);
             stores.blobs().put(BundleKeys.result(infra, runId, stage), json);
@@ -256,6 +271,15 @@ final class StageCommand implements Callable<Integer> {
                 stores.blobs().put(planKey, plan);
                 return new StageReport(infra, runId, stage, step.name(), StageStatus.PLANNED, summary, planKey, StageBundle.sha256(plan),
                         destroy ? Map.of() : outputs, logKey, null);
+            }
+            case preview -> {
+                // a pull request's plan: nothing it makes can be applied or read as the infrastructure's outputs
+                var previewRunner = runner(dir, withPreviewEnv(terraformEnv));
+                previewRunner.init(dir, log, redactor);
+                var summary = previewRunner.plan(dir, false, log, redactor, false).summary();
+                stores.blobs().put(summaryKey, Json.MAPPER.writeValueAsBytes(summary));
+                return new StageReport(infra, runId, stage, step.name(), summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES,
+                        summary, null, null, Map.of(), logKey, null);
             }
             case apply -> {
                 var expected = expectedPlanSha256(stores);

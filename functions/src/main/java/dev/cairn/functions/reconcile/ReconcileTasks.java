@@ -16,6 +16,7 @@ import dev.cairn.reconciler.run.StageResult;
 import dev.cairn.reconciler.run.StageStatus;
 import dev.cairn.reconciler.store.BlobStore;
 import dev.cairn.reconciler.store.LockStore;
+import dev.cairn.reconciler.preview.Previews;
 import dev.cairn.reconciler.store.RunStore;
 
 import java.time.Clock;
@@ -98,7 +99,10 @@ public final class ReconcileTasks {
      */
     public Prepared prepare(String infrastructure, RunAction action, String commit, String ref, String trigger, String executionArn,
                             List<String> stages) throws Exception {
-        var held = locks.owner(infrastructure).filter(o -> executionArn.equals(o.executionArn()));
+        // a preview holds a lease of its own, never the infrastructure's lock (Previews)
+        boolean preview = action == RunAction.PLAN && Previews.isPreview(trigger);
+        var lockName = preview ? Previews.lease(infrastructure, Previews.executionKey(executionArn)) : infrastructure;
+        var held = locks.owner(lockName).filter(o -> executionArn.equals(o.executionArn()));
         var own = held.flatMap(o -> runs.get(infrastructure, o.runId()));
         if (own.isPresent()) {
             // a retry: a run refused here stays refused
@@ -106,9 +110,10 @@ public final class ReconcileTasks {
             return new Prepared(held.get().runId(), graphs.load(infrastructure, held.get().runId()).parallelism());
         }
         var now = clock.instant();
-        var runId = held.map(LockStore.LockOwner::runId).orElseGet(() -> RUN_ID_TIME.format(now) + "-" + shortHash(executionArn));
+        var runId = held.map(LockStore.LockOwner::runId).orElseGet(() -> preview ? Previews.runId(RUN_ID_TIME.format(now), executionArn)
+                : RUN_ID_TIME.format(now) + "-" + shortHash(executionArn));
         if (held.isEmpty()) {
-            locks.acquire(infrastructure, new LockStore.LockOwner(runId, "step-functions", 0, now, now.plus(LEASE), executionArn));
+            locks.acquire(lockName, new LockStore.LockOwner(runId, "step-functions", 0, now, now.plus(LEASE), executionArn));
         }
         var full = planner.plan(new StagePlanner.Request(infrastructure, action, commit, ref));
         StagePlanner.Planned planned;
@@ -154,12 +159,14 @@ public final class ReconcileTasks {
 
     /** The scheduler over the run record: records the newly skipped stages, marks the started ones, renews the lease. */
     public Next next(String infrastructure, String runId) {
-        if (!locks.renew(infrastructure, runId, clock.instant().plus(LEASE))) {
-            throw new IllegalStateException("run " + runId + " no longer holds the lock of " + infrastructure
+        var run = get(infrastructure, runId);
+        boolean preview = isPreview(run);
+        var lockName = preview ? Previews.leaseOfRun(infrastructure, runId) : infrastructure;
+        if (!locks.renew(lockName, runId, clock.instant().plus(LEASE))) {
+            throw new IllegalStateException("run " + runId + " no longer holds the " + (preview ? "preview lease" : "lock") + " of " + infrastructure
                     + " (taken over or force-released): it stops here");
         }
         var planned = graphs.load(infrastructure, runId);
-        var run = get(infrastructure, runId);
         var outcomes = new LinkedHashMap<String, Scheduler.Outcome>();
         var running = new HashSet<String>();
         run.stages().forEach((stage, result) -> {
@@ -189,7 +196,7 @@ public final class ReconcileTasks {
             var compute = StageCompute.forStage(stage);
             // one build plans and applies when nothing can wait for a person: no approval, not plan-only
             boolean planApply = !policy.approval() && run.action() == RunAction.APPLY;
-            var planStep = run.action() == RunAction.DESTROY ? "destroy_plan" : "plan";
+            var planStep = run.action() == RunAction.DESTROY ? "destroy_plan" : preview ? Previews.STEP : "plan";
             start.add(new StageStart(stage, planApply, planStep, compute.computeType(), compute.environmentType(), compute.image(),
                     policy.roleArn(), approvalTimeout.toSeconds()));
         }
@@ -271,12 +278,18 @@ public final class ReconcileTasks {
      * @return the run's status, FAILED when this execution had no run
      */
     public RunStatus finish(String infrastructure, String executionArn, String why) {
+        var lockName = infrastructure;
         var owner = locks.owner(infrastructure).filter(o -> executionArn.equals(o.executionArn()));
+        if (owner.isEmpty()) {
+            // a preview's execution holds its own lease instead
+            lockName = Previews.lease(infrastructure, Previews.executionKey(executionArn));
+            owner = locks.owner(lockName).filter(o -> executionArn.equals(o.executionArn()));
+        }
         if (owner.isEmpty()) return RunStatus.FAILED;
         var runId = owner.get().runId();
         var stored = runs.get(infrastructure, runId);
         if (stored.isEmpty()) {
-            locks.release(infrastructure, runId);
+            locks.release(lockName, runId);
             return RunStatus.FAILED;
         }
         var run = stored.get();
@@ -299,7 +312,7 @@ public final class ReconcileTasks {
             notifier.runFinished(run, shownOutputs(run));
             if (driftFound(run)) notifier.driftFound(run);
         }
-        locks.release(infrastructure, runId);
+        locks.release(lockName, runId);
         return run.status();
     }
 
@@ -312,6 +325,11 @@ public final class ReconcileTasks {
         } catch (RuntimeException unreadable) {
             return Map.of();
         }
+    }
+
+    /** A plan preview of a pull/merge request (its trigger, on a plan-only run). */
+    static boolean isPreview(Run run) {
+        return run.action() == RunAction.PLAN && Previews.isPreview(run.trigger());
     }
 
     /** The trigger prefix of the scheduled plan-only drift checks ({@code ScheduleFunction}). */

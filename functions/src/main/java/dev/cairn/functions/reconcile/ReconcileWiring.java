@@ -72,6 +72,10 @@ final class ReconcileWiring {
      * Prepare beside the run); no channel, no Slack call. No token: no notifier.
      */
     static RunNotifier notifier(Map<String, String> env, ThreadStore threads, BlobStore blobs) {
+        return dev.cairn.functions.pr.PreviewWiring.notifier(env, slackNotifier(env, threads, blobs));
+    }
+
+    private static RunNotifier slackNotifier(Map<String, String> env, ThreadStore threads, BlobStore blobs) {
         var token = env.get(SLACK_BOT_TOKEN);
         var tokenName = env.get(SLACK_BOT_TOKEN + "_NAME");
         if (blank(token) && blank(tokenName)) return RunNotifier.NONE;

@@ -5,10 +5,10 @@ import java.util.Map;
 /** {@code cairn.yaml}: repo-wide folders, tracked branch, variables and defaults. Every key is optional. */
 public record RepoConfig(String apiVersion, String kind, String infrastructures, String modules,
                          String applications, String branch, Map<String, Object> variables,
-                         Map<String, Object> defaults, Terraform terraform) {
+                         Map<String, Object> defaults, Terraform terraform, Previews previews) {
 
     public static final RepoConfig DEFAULT = new RepoConfig("cairn.dev/v1", "Repository", null, null, null, null,
-            null, null, null);
+            null, null, null, null);
 
     public RepoConfig {
         infrastructures = infrastructures == null ? "infrastructures" : infrastructures;
@@ -18,8 +18,20 @@ public record RepoConfig(String apiVersion, String kind, String infrastructures,
         variables = variables == null ? Map.of() : variables;
         defaults = defaults == null ? Map.of() : defaults;
         terraform = terraform == null ? new Terraform(null, null) : terraform;
+        previews = previews == null ? new Previews(null) : previews;
     }
 
     public record Terraform(String binary, Integer parallelism) {
+    }
+
+    /**
+     * Pull/merge request previews. {@code forks}: whether a PR whose head is in another repository
+     * (a fork) gets a preview; off by default, since {@code terraform plan} runs the PR's module code.
+     * Read at the PR's base commit, never at its head, so a PR cannot allow itself.
+     */
+    public record Previews(Boolean forks) {
+        public boolean forksAllowed() {
+            return Boolean.TRUE.equals(forks);
+        }
     }
 }

@@ -139,7 +139,8 @@ public final class StageCompletion {
         boolean allKnown = report.outputs().values().stream().noneMatch(v -> v.value() == Unknown.VALUE);
         boolean store = switch (report.status()) {
             case APPLIED -> true;
-            case NO_CHANGES -> !"destroy_plan".equals(report.step()) && allKnown;
+            // a pull request's preview plans code that is not applied: its outputs are never the infrastructure's
+            case NO_CHANGES -> !"destroy_plan".equals(report.step()) && !dev.cairn.reconciler.preview.Previews.STEP.equals(report.step()) && allKnown;
             default -> false;
         };
         if (store) {

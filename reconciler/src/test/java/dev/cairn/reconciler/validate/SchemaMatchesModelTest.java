@@ -63,7 +63,8 @@ class SchemaMatchesModelTest {
                 Arguments.of(ApplicationSpec.Helm.class, INFRA, "/properties/spec/properties/applications/items/properties/source/properties/helm"),
                 Arguments.of(ApplicationSpec.SyncPolicy.class, INFRA, "/properties/spec/properties/applications/items/properties/syncPolicy"),
                 Arguments.of(RepoConfig.class, REPO, ""),
-                Arguments.of(RepoConfig.Terraform.class, REPO, "/properties/terraform"));
+                Arguments.of(RepoConfig.Terraform.class, REPO, "/properties/terraform"),
+                Arguments.of(RepoConfig.Previews.class, REPO, "/properties/previews"));
     }
 
     @ParameterizedTest(name = "{0} has exactly the properties of {1}#{2}")

@@ -1,0 +1,139 @@
+package dev.cairn.functions.pr;
+
+import dev.cairn.reconciler.approval.ApprovalStore;
+import dev.cairn.reconciler.notify.RunNotifier;
+import dev.cairn.reconciler.preview.Previews;
+import dev.cairn.reconciler.run.Redactor;
+import dev.cairn.reconciler.run.Run;
+import dev.cairn.reconciler.run.RunStatus;
+import dev.cairn.reconciler.run.StageResult;
+import dev.cairn.reconciler.store.StageOutputs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Tells the pull request about its preview runs: a pending commit status
+ * {@code cairn/plan/INFRA} when the run starts; at Finish one comment per infrastructure, created
+ * or edited in place (found by {@link PreviewComment#marker}), and the status set to success with
+ * the summary or failure with the first error line. Every other run goes to {@code others} (the
+ * Slack threads); previews do not, so a channel is not flooded by PR plans.
+ *
+ * <p>Never throws into the run: a failed call is logged (without the token) and the run goes on.
+ * Every text goes through a {@link Redactor} that knows the infrastructure's sensitive output values.
+ */
+public final class PreviewNotifier implements RunNotifier {
+    private static final Logger LOG = LoggerFactory.getLogger(PreviewNotifier.class);
+
+    private final RunNotifier others;
+    private final ForgeApi github;
+    private final ForgeApi gitlab;
+    private final Supplier<Redactor> secrets;
+
+    /**
+     * @param github  the GitHub client, or null (no token): GitHub previews are then only kept out of {@code others}
+     * @param gitlab  the GitLab client, or null
+     * @param secrets a redactor that already knows the secret values Cairn holds (the token); may be empty
+     */
+    public PreviewNotifier(RunNotifier others, ForgeApi github, ForgeApi gitlab, Supplier<Redactor> secrets) {
+        this.others = others;
+        this.github = github;
+        this.gitlab = gitlab;
+        this.secrets = secrets;
+    }
+
+    public static String statusContext(String infrastructure) {
+        return "cairn/plan/" + infrastructure;
+    }
+
+    /** The PR/MR a preview run is for and the forge to tell, or null (another run, or no client for its forge). */
+    record Target(ForgeApi forge, String repository, long number, String label) {
+        static Target of(Run run, ForgeApi github, ForgeApi gitlab) {
+            if (run.action() != dev.cairn.reconciler.run.RunAction.PLAN || !Previews.isPreview(run.trigger())) return null;
+            var forge = run.trigger().startsWith("github:") ? github : run.trigger().startsWith("gitlab:") ? gitlab : null;
+            if (forge == null) return null;
+            var label = Previews.pullRequest(run.trigger());
+            var at = Math.max(label.lastIndexOf('#'), label.lastIndexOf('!'));
+            if (at < 0) return null;
+            try {
+                return new Target(forge, label.substring(0, at), Long.parseLong(label.substring(at + 1)), label);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void runStarted(Run run) {
+        var target = Target.of(run, github, gitlab);
+        if (target == null) {
+            if (!Previews.isPreview(run.trigger())) others.runStarted(run);
+            return;
+        }
+        try {
+            target.forge().setStatus(target.repository(), run.revision(), ForgeApi.State.PENDING, statusContext(run.infrastructure()),
+                    "planning (run " + run.id() + ")");
+        } catch (Exception e) {
+            warn("pending status", run, e);
+        }
+    }
+
+    @Override
+    public void stageChanged(Run run, StageResult stage) {
+        if (!Previews.isPreview(run.trigger())) others.stageChanged(run, stage);
+    }
+
+    @Override
+    public void approvalRequested(Run run, ApprovalStore.Approval approval) {
+        others.approvalRequested(run, approval);
+    }
+
+    @Override
+    public void runFinished(Run run, Map<String, StageOutputs> outputs) {
+        var target = Target.of(run, github, gitlab);
+        if (target == null) {
+            if (!Previews.isPreview(run.trigger())) others.runFinished(run, outputs);
+            return;
+        }
+        if (run.error() != null && run.error().contains(Previews.SUPERSEDED)) {
+            // the comment belongs to the newer head's preview now: only this head's status is closed
+            try {
+                target.forge().setStatus(target.repository(), run.revision(), ForgeApi.State.FAILURE, statusContext(run.infrastructure()),
+                        "superseded by a newer head");
+            } catch (Exception e) {
+                warn("status", run, e);
+            }
+            return;
+        }
+        var redactor = secrets.get();
+        outputs.values().forEach(o -> o.values().values().forEach(v -> {
+            if (v.sensitive()) redactor.add(v.value());
+        }));
+        var body = PreviewComment.render(run, target.label(), Previews.mergeBase(run.trigger()), redactor);
+        try {
+            var written = target.forge().upsertComment(target.repository(), target.number(), PreviewComment.marker(run.infrastructure()), body);
+            LOG.info((written.getValue() ? "created" : "updated") + " the preview comment of " + run.infrastructure() + " on " + target.label());
+        } catch (Exception e) {
+            warn("comment", run, e);
+        }
+        try {
+            target.forge().setStatus(target.repository(), run.revision(), run.status() == RunStatus.SUCCEEDED ? ForgeApi.State.SUCCESS
+                    : ForgeApi.State.FAILURE, statusContext(run.infrastructure()), PreviewComment.statusLine(run, redactor));
+        } catch (Exception e) {
+            warn("status", run, e);
+        }
+    }
+
+    @Override
+    public void driftFound(Run run) {
+        others.driftFound(run);
+    }
+
+    private static void warn(String what, Run run, Exception e) {
+        if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        LOG.warn("could not set the preview " + what + " of " + run.infrastructure() + " run " + run.id() + " on its forge: "
+                + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+}

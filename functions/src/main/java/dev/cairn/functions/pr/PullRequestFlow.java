@@ -1,0 +1,256 @@
+package dev.cairn.functions.pr;
+
+import dev.cairn.functions.GitMirror;
+import dev.cairn.functions.PushFlow;
+import dev.cairn.functions.WebhookResponse;
+import dev.cairn.reconciler.change.ChangeDetector;
+import dev.cairn.reconciler.diag.InvalidInputException;
+import dev.cairn.reconciler.launch.ExecutionNames;
+import dev.cairn.reconciler.launch.RunLauncher;
+import dev.cairn.reconciler.preview.Previews;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.store.AuditLog;
+import dev.cairn.reconciler.store.DeliveryStore;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A verified pull/merge request event, start to end: dedupe by delivery id (as pushes), ignore what
+ * is not a PR of the configured repository or does not target the tracked branch, refuse a fork's
+ * PR unless {@code cairn.yaml} at the base commit allows it ({@code previews.forks}), fetch the base
+ * and the head ({@code refs/pull/N/head} / {@code refs/merge-requests/N/head}, which the base
+ * repository holds for forks too), detect what the PR changes between the merge base of base and
+ * head and the head (what the PR itself changes, not what the base branch gained since), and start
+ * one preview run per changed infrastructure, named from the PR, the infrastructure and the head
+ * (so a redelivery, or another delivery of the same head, maps to the run already started).
+ *
+ * <p>A merged PR starts nothing (the merge commit's push reconciles); a PR closed without merge
+ * is recorded stale. When handling fails after the delivery was recorded, the delivery is
+ * forgotten and the failure rethrown (answered 5xx), as for pushes.
+ */
+public final class PullRequestFlow {
+
+    private final DeliveryStore deliveries;
+    private final AuditLog audit;
+    private final RunLauncher launcher;
+    private final ChangeDetector detector;
+    private final GitMirror mirror;
+    private final Optional<String> configuredRepoUrl;
+    private final Clock clock;
+    private final Map<String, ForgeApi> forges;
+
+    /** @param forges the clients by source ({@code github}, {@code gitlab}): stale and fork-refused comments; none: nothing posted */
+    public PullRequestFlow(DeliveryStore deliveries, AuditLog audit, RunLauncher launcher, ChangeDetector detector,
+                           GitMirror mirror, Optional<String> configuredRepoUrl, Clock clock, Map<String, ForgeApi> forges) {
+        this.forges = forges;
+        this.deliveries = deliveries;
+        this.audit = audit;
+        this.launcher = launcher;
+        this.detector = detector;
+        this.mirror = mirror;
+        this.configuredRepoUrl = configuredRepoUrl;
+        this.clock = clock;
+    }
+
+    /** The deterministic run name of a preview: infrastructure, head commit and the PR (forge, repository, number). */
+    public static String runName(String infrastructure, PullRequestEvent pr) {
+        return runName(infrastructure, pr, pr.headSha());
+    }
+
+    static String runName(String infrastructure, PullRequestEvent pr, String head) {
+        return ExecutionNames.of(infrastructure, RunAction.PLAN, head, Previews.KIND + " " + pr.source() + " " + pr.label());
+    }
+
+    public WebhookResponse handle(PullRequestEvent pr) throws Exception {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("delivery", pr.deliveryId());
+        body.put("pullRequest", pr.number());
+        body.put("action", pr.action());
+        body.put("commit", pr.headSha());
+        if (!deliveries.firstSeen(pr.source(), pr.deliveryId(), clock.instant().plus(PushFlow.DELIVERY_TTL))) {
+            record("-", pr, "duplicate", Map.of());
+            body.put("outcome", "duplicate");
+            body.put("message", "delivery " + pr.deliveryId() + " was handled before; nothing started");
+            return new WebhookResponse(200, body);
+        }
+        try {
+            return handleFirst(pr, body);
+        } catch (Exception | Error e) {
+            deliveries.forget(pr.source(), pr.deliveryId());
+            throw e;
+        }
+    }
+
+    private WebhookResponse handleFirst(PullRequestEvent pr, Map<String, Object> body) throws Exception {
+        String url;
+        if (configuredRepoUrl.isPresent()) {
+            if (pr.cloneUrls().stream().noneMatch(u -> PushFlow.sameRepo(u, configuredRepoUrl.get()))) {
+                return ignored(pr, body, "pull request on " + pr.repository() + ", not the configured repository (CAIRN_REPO_URL)");
+            }
+            url = configuredRepoUrl.get();
+        } else {
+            url = pr.cloneUrl();
+        }
+        switch (pr.kind()) {
+            case MERGED -> {
+                record("-", pr, "merged", Map.of());
+                body.put("outcome", "merged");
+                body.put("message", pr.label() + " was merged: the merge commit's push reconciles; no preview");
+                return new WebhookResponse(200, body);
+            }
+            case CLOSED -> {
+                int marked = markStale(pr);
+                body.put("staleComments", marked);
+                record("-", pr, "stale", Map.of("comments", String.valueOf(marked)));
+                body.put("outcome", "stale");
+                body.put("message", pr.label() + " was closed without merge: its preview is stale; nothing started");
+                return new WebhookResponse(200, body);
+            }
+            case PREVIEW -> {
+                // handled below
+            }
+        }
+        ObjectId base;
+        var baseRef = "refs/heads/" + pr.baseBranch();
+        try (var fetched = pr.baseSha() == null ? mirror.fetchTip(url, baseRef) : mirror.fetch(url, baseRef, pr.baseSha(), null)) {
+            base = fetched.after();
+        }
+        try (var fetched = mirror.fetch(url, pr.headRef(), pr.headSha(), base.name())) {
+            return detect(pr, body, fetched.repository(), base, fetched.after());
+        } catch (InvalidInputException invalid) {
+            var reason = "the repository cannot be read for " + pr.label() + ": " + invalid.getMessage();
+            record("-", pr, "refused", Map.of("reason", reason));
+            body.put("outcome", "invalid-repository");
+            body.put("message", reason);
+            return new WebhookResponse(422, body);
+        }
+    }
+
+    private WebhookResponse detect(PullRequestEvent pr, Map<String, Object> body, Repository repo, ObjectId base, ObjectId head)
+            throws IOException, InterruptedException {
+        // trusted settings come from the base commit: a PR cannot retarget tracking or allow forks for itself
+        var config = detector.config(repo, base);
+        if (!config.branch().equals(pr.baseBranch())) {
+            return ignored(pr, body, pr.label() + " targets " + pr.baseBranch() + ", not the tracked branch (cairn.yaml tracks " + config.branch() + ")");
+        }
+        if (pr.fromFork() && !config.previews().forksAllowed()) {
+            var reason = "no preview for " + pr.label() + ": its head is in another repository (" + pr.headRepository()
+                    + "), and terraform plan would run that code; set previews: {forks: true} in cairn.yaml on "
+                    + pr.baseBranch() + " to preview forks";
+            record("-", pr, "refused", Map.of("reason", reason));
+            var forge = forges.get(pr.source());
+            if (forge != null) {
+                forge.upsertComment(pr.repository(), pr.number(), FORK_MARKER, FORK_MARKER + "\n**Cairn: no plan preview.** " + reason + ".\n");
+                body.put("told", true);
+            }
+            body.put("outcome", "fork-refused");
+            body.put("message", reason);
+            return new WebhookResponse(202, body);
+        }
+        var mergeBase = mergeBase(repo, base, head);
+        body.put("base", base.name());
+        body.put("mergeBase", mergeBase.name());
+        var changes = detector.between(repo, mergeBase, head);
+        var started = new ArrayList<Map<String, Object>>();
+        for (var changed : changes.changed()) {
+            var infra = changed.infrastructure();
+            var trigger = Previews.trigger(pr.source(), pr.label(), mergeBase.name());
+            var name = runName(infra, pr);
+            var launched = launcher.launch(new RunLauncher.RunRequest(name, infra, RunAction.PLAN, pr.headSha(), pr.headRef(), trigger));
+            record(infra, pr, "started", Map.of("execution", launched.name(), "executionId", launched.executionId(),
+                    "alreadyStarted", String.valueOf(launched.alreadyStarted()), "reasons", String.join("; ", changed.reasons())));
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("infrastructure", infra);
+            entry.put("execution", launched.name());
+            entry.put("executionId", launched.executionId());
+            entry.put("alreadyStarted", launched.alreadyStarted());
+            entry.put("reasons", changed.reasons());
+            started.add(entry);
+        }
+        // a newer head supersedes the previews of the previous one still running
+        var superseded = new ArrayList<String>();
+        if (pr.previousHead() != null && !pr.previousHead().equals(pr.headSha())) {
+            var infrastructures = new java.util.TreeSet<String>(changes.unchanged());
+            changes.changed().forEach(c -> infrastructures.add(c.infrastructure()));
+            for (var infra : infrastructures) {
+                var old = runName(infra, pr, pr.previousHead());
+                if (launcher.cancel(old, Previews.SUPERSEDED + pr.headSha() + " of " + pr.label())) {
+                    superseded.add(old);
+                    record(infra, pr, "superseded", Map.of("execution", old));
+                }
+            }
+        }
+        body.put("superseded", superseded);
+        var deleted = new ArrayList<Map<String, Object>>();
+        for (var gone : changes.deleted()) {
+            deleted.add(Map.of("infrastructure", gone.infrastructure(), "manifest", gone.manifest(),
+                    "note", "the PR deletes this manifest: merging it destroys nothing (destroy on purpose with `cairn destroy`)"));
+        }
+        if (started.isEmpty()) record("-", pr, "ignored", Map.of("reason", "the pull request changes no infrastructure"));
+        body.put("outcome", started.isEmpty() ? "nothing-started" : "started");
+        body.put("started", started);
+        body.put("unchanged", changes.unchanged());
+        body.put("deleted", deleted);
+        return new WebhookResponse(started.isEmpty() ? 200 : 202, body);
+    }
+
+    static final String FORK_MARKER = "<!-- cairn:preview:fork-refused -->";
+
+    /**
+     * Every preview comment of a PR closed without merge is marked stale; a failed call
+     * fails the delivery (5xx), so GitHub's redelivery tries again.
+     */
+    private int markStale(PullRequestEvent pr) throws IOException, InterruptedException {
+        var forge = forges.get(pr.source());
+        if (forge == null) return 0;
+        int marked = 0;
+        for (var comment : forge.findComments(pr.repository(), pr.number(), "<!-- cairn:preview:")) {
+            if (comment.body().contains(FORK_MARKER)) continue;
+            var stale = PreviewComment.stale(comment.body(), pr.label());
+            if (!stale.equals(comment.body())) {
+                forge.updateComment(pr.repository(), pr.number(), comment.id(), stale);
+                marked++;
+            }
+        }
+        return marked;
+    }
+
+    /** The merge base of the PR's base and head: what the head branched from, so the base's own later changes are not the PR's. */
+    static ObjectId mergeBase(Repository repo, ObjectId base, ObjectId head) throws IOException {
+        try (var walk = new RevWalk(repo)) {
+            walk.setRevFilter(RevFilter.MERGE_BASE);
+            walk.markStart(walk.parseCommit(base));
+            walk.markStart(walk.parseCommit(head));
+            var found = walk.next();
+            if (found == null) throw new IOException("the head " + head.name() + " and the base " + base.name() + " share no history");
+            return found.getId();
+        }
+    }
+
+    private WebhookResponse ignored(PullRequestEvent pr, Map<String, Object> body, String reason) {
+        record("-", pr, "ignored", Map.of("reason", reason));
+        body.put("outcome", "ignored");
+        body.put("ignored", reason);
+        return new WebhookResponse(202, body);
+    }
+
+    private void record(String infrastructure, PullRequestEvent pr, String outcome, Map<String, String> extra) {
+        var details = new LinkedHashMap<String, String>();
+        details.put("delivery", pr.deliveryId());
+        details.put("source", pr.source());
+        details.put("pullRequest", pr.label());
+        details.put("action", pr.action());
+        details.put("commit", pr.headSha());
+        details.putAll(extra);
+        audit.append(new AuditLog.Entry(clock.instant(), infrastructure, pr.actor(), "pull_request", outcome, details));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.cairn.functions.pr;
+
+import dev.cairn.reconciler.preview.Previews;
+import dev.cairn.reconciler.run.Redactor;
+import dev.cairn.reconciler.run.Run;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.run.RunStatus;
+import dev.cairn.reconciler.run.StageResult;
+import dev.cairn.reconciler.run.StageStatus;
+import dev.cairn.reconciler.terraform.PlanSummary;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The PR comment and status line of a preview: marker, per-stage summary, folding, redaction, GitHub's size limit. */
+class PreviewCommentTest {
+    static final String HEAD = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
+    static final String BASE = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+    static final String SECRET = "kc-5f4dcc3b5aa765d61d83";
+
+    static Run run(RunStatus status, StageResult... stages) {
+        var results = new LinkedHashMap<String, StageResult>();
+        for (var s : stages) results.put(s.stage(), s);
+        return new Run("20261202T020000Z-p0123456789abcdef", "dev", RunAction.PLAN, status,
+                Previews.trigger("github", "acme/infra#7", BASE), HEAD, Instant.EPOCH, Instant.EPOCH, List.of(), results, null, 3);
+    }
+
+    static StageResult planned(String stage, PlanSummary plan) {
+        return new StageResult(stage, plan.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES, plan, null, null, null, null, null, null);
+    }
+
+    static PlanSummary creates(int n, String prefix) {
+        var resources = new ArrayList<PlanSummary.ResourceChange>();
+        for (int i = 0; i < n; i++) resources.add(new PlanSummary.ResourceChange(prefix + "[" + i + "]", PlanSummary.Action.CREATE));
+        return new PlanSummary(n, 0, 0, resources, List.of());
+    }
+
+    @Test
+    void theCommentCarriesTheMarkerCommitsAndAPerStageSummaryWithAddressesFoldedPastFive() {
+        var network = new PlanSummary(1, 1, 1, List.of(
+                new PlanSummary.ResourceChange("terraform_data.vpc", PlanSummary.Action.REPLACE),
+                new PlanSummary.ResourceChange("terraform_data.subnet", PlanSummary.Action.UPDATE)), List.of("vpc_id"));
+        var body = PreviewComment.render(run(RunStatus.SUCCEEDED, planned("network", network), planned("domain", PlanSummary.EMPTY),
+                planned("addons", creates(8, "terraform_data.addon"))), "acme/infra#7", BASE, new Redactor());
+        assertThat(body).startsWith("<!-- cairn:preview:dev -->\n").contains("Base `6113728f27ae` → head `0d1a26e67d8f`")
+                .contains("| `network` | `+1 ~1 -1` · outputs: vpc_id |", "| `domain` | no changes |", "| `addons` | `+8 ~0 -0` |")
+                .contains("- `-/+ terraform_data.vpc`", "- `~ terraform_data.subnet`", "**Plan has changes.**");
+        var folded = body.substring(body.indexOf("**`addons`**"));
+        assertThat(folded.substring(0, folded.indexOf("<details>"))).contains("addon[4]").doesNotContain("addon[5]");
+        assertThat(folded.substring(folded.indexOf("<details>"))).contains("<summary>3 more</summary>", "addon[5]", "addon[7]", "</details>");
+        assertThat(PreviewComment.statusLine(run(RunStatus.SUCCEEDED, planned("network", network), planned("addons", creates(8, "x"))), new Redactor()))
+                .isEqualTo("+9 ~1 -1 in 2 stages");
+    }
+
+    @Test
+    void aSensitiveValueNeverAppearsInTheCommentOrTheStatus() {
+        var redactor = new Redactor();
+        redactor.add(SECRET);
+        var leaky = new PlanSummary(1, 0, 0, List.of(new PlanSummary.ResourceChange("terraform_data.user[\"" + SECRET + "\"]", PlanSummary.Action.CREATE)),
+                List.of());
+        var failed = new StageResult("addons", StageStatus.FAILED, null, "Error: bad password " + SECRET + "\nmore", null, null, null, null, null);
+        var run = run(RunStatus.FAILED, planned("network", leaky), failed);
+        var body = PreviewComment.render(run, "acme/infra#7", BASE, redactor);
+        var status = PreviewComment.statusLine(run, redactor);
+        assertThat(body).doesNotContain(SECRET).contains(Redactor.MASK).contains("**The preview failed**");
+        assertThat(status).doesNotContain(SECRET).startsWith("preview failed: addons: Error: bad password");
+    }
+
+    @Test
+    void aHugePlanIsCutToGitHubsLimitAndKeepsTheSummary() {
+        var body = PreviewComment.render(run(RunStatus.SUCCEEDED, planned("network", creates(5000, "module.very_long_module_name.terraform_data.resource"))),
+                "acme/infra#7", BASE, new Redactor());
+        assertThat(body.length()).isLessThanOrEqualTo(PreviewComment.MAX_CHARS);
+        assertThat(body).startsWith("<!-- cairn:preview:dev -->").contains("| `network` | `+5000 ~0 -0` |").contains("cut to fit GitHub's comment limit");
+    }
+
+    @Test
+    void staleIsMarkedOnceBelowTheMarker() {
+        var body = PreviewComment.render(run(RunStatus.SUCCEEDED, planned("network", creates(1, "x"))), "acme/infra#7", BASE, new Redactor());
+        var stale = PreviewComment.stale(body, "acme/infra#7");
+        assertThat(stale).startsWith("<!-- cairn:preview:dev -->\n> [!WARNING]\n> **Stale:** acme/infra#7 was closed without merge")
+                .contains("| `network` |");
+        assertThat(PreviewComment.stale(stale, "acme/infra#7")).isEqualTo(stale);
+    }
+}

@@ -1,0 +1,277 @@
+package dev.cairn.cli.serve;
+
+import dev.cairn.reconciler.manifest.Json;
+import dev.cairn.reconciler.run.RunAction;
+import dev.cairn.reconciler.run.RunStatus;
+import dev.cairn.reconciler.run.StageStatus;
+import dev.cairn.reconciler.run.Workspace;
+import dev.cairn.reconciler.store.LockStore;
+import dev.cairn.statemachine.Executions;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pull request's plan preview under {@code cairn serve}, end to end with real Terraform on the
+ * quickstart: dev is applied by a push first; then, while someone else holds dev's lock (an apply
+ * in progress), a signed {@code pull_request opened} for a branch that changes dev runs one
+ * preview of dev through the template's own state machine definition: plan-only, every stage
+ * planned, the lock still the other holder's, and every Terraform state file byte for byte what
+ * it was, as are dev's outputs.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PreviewServeIT {
+    static final String WEBHOOK_SECRET = "preview-it-webhook-secret";
+    static final PersonIdent AUTHOR = new PersonIdent("t", "t@example.com");
+    static final Duration RUN_LIMIT = Duration.ofMinutes(6);
+
+    @TempDir
+    static Path tmp;
+    Path repo;
+    Path state;
+    Git git;
+    String first;
+    String second;
+    LocalServer server;
+    String head;
+    String sensitiveValue;
+    final GitHubStub github = new GitHubStub();
+    final StringWriter log = new StringWriter();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void serve() throws Exception {
+        repo = copy(Path.of(System.getProperty("cairn.repoRoot")).resolve("examples/quickstart"), tmp.resolve("infra"));
+        git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
+        first = commit("quickstart");
+        edit("infrastructures/dev.yaml", "db_size: micro", "db_size: tiny");
+        second = commit("dev: a tiny database");
+        state = tmp.resolve("state");
+        github.start();
+        server = LocalServer.start(new LocalServer.Options(repo, Path.of(System.getProperty("cairn.repoRoot")).resolve("template.yaml"),
+                state, 0, Map.of("CAIRN_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET, "CAIRN_GITHUB_TOKEN", GitHubStub.TOKEN,
+                "CAIRN_GITHUB_API_URL", github.url()), new PrintWriter(log, true)));
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) server.stop();
+        github.stop();
+        if (git != null) git.close();
+    }
+
+    @Test
+    @Order(1)
+    void aPrPreviewPlansDevWithoutItsLockAndLeavesStateAndOutputsAsTheyWere() throws Exception {
+        // dev applied by a push, as it would be before any PR
+        var push = Json.MAPPER.createObjectNode();
+        push.put("ref", "refs/heads/main").put("before", first).put("after", second).put("created", false).put("deleted", false);
+        push.putObject("repository").put("full_name", "acme/infra").put("clone_url", server.repository().url());
+        push.putObject("pusher").put("name", "octocat");
+        var applied = deliver("push", Json.MAPPER.writeValueAsString(push));
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(202);
+        var apply = server.executions().await(Json.MAPPER.readTree(applied.body()).path("started").get(0).path("execution").asText(), RUN_LIMIT);
+        assertThat(apply.status()).as(apply + "\n" + log).isEqualTo(Executions.Status.SUCCEEDED);
+        var workspace = new Workspace(state);
+        var outputsBefore = Json.MAPPER.writeValueAsString(workspace.outputs().all("dev"));
+        var statesBefore = stateFiles();
+        assertThat(statesBefore).as("the apply left Terraform state").isNotEmpty();
+
+        // a PR branch off main that changes dev; the forge keeps its head at refs/pull/7/head
+        git.checkout().setName("feature").setCreateBranch(true).call();
+        edit("infrastructures/dev.yaml", "cidr: 10.10.0.0/16", "cidr: 10.20.0.0/16");
+        head = commit("dev: another cidr");
+        pullRef(head);
+
+        // an apply of dev holds its lock the whole time: a preview neither takes nor waits for it
+        var holder = new LockStore.LockOwner("20261202T000000Z-someone", "someone-else", 1, Instant.now(), Instant.now().plus(Duration.ofHours(1)),
+                "arn:aws:states:local:000000000000:execution:cairn-reconcile:someone-else");
+        workspace.locks().acquire("dev", holder);
+
+        var response = deliver("pull_request", pullRequest("opened", head, false));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        var answer = Json.MAPPER.readTree(response.body());
+        assertThat(answer.path("started")).hasSize(1);
+        assertThat(answer.path("started").get(0).path("infrastructure").asText()).isEqualTo("dev");
+        var execution = server.executions().await(answer.path("started").get(0).path("execution").asText(), RUN_LIMIT);
+        assertThat(execution.status()).as(execution + "\n" + log).isEqualTo(Executions.Status.SUCCEEDED);
+
+        var run = workspace.runs().list("dev", 1).getFirst();
+        assertThat(run.action()).isEqualTo(RunAction.PLAN);
+        assertThat(run.status()).as(run.toString()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.revision()).isEqualTo(head);
+        assertThat(run.trigger()).isEqualTo("github:preview acme/infra#7 base " + second);
+        assertThat(run.stages().get("network").status()).isEqualTo(StageStatus.PLANNED);
+        assertThat(run.stages().get("network").plan().hasChanges()).isTrue();
+        assertThat(run.stages().values()).allSatisfy(s -> {
+            assertThat(s.status()).as(s.stage()).isIn(StageStatus.PLANNED, StageStatus.NO_CHANGES);
+            assertThat(s.planKey()).as(s.stage() + ": a preview keeps no plan that could be applied").isNull();
+        });
+        assertThat(workspace.locks().owner("dev")).as("the apply's lock was never touched").contains(holder);
+        assertThat(stateFiles()).as("no Terraform state was written").isEqualTo(statesBefore);
+        assertThat(Json.MAPPER.writeValueAsString(workspace.outputs().all("dev"))).as("the outputs are the apply's").isEqualTo(outputsBefore);
+        assertThat(Files.list(state.resolve("locks")).map(p -> p.getFileName().toString()))
+                .as("the preview's own lease is released (its empty guard file stays, as every lock's does)")
+                .filteredOn(n -> n.endsWith(".lock")).containsExactly("dev.lock");
+        workspace.locks().release("dev", holder.runId());
+
+        // on the PR: one comment for dev with its per-stage summary, a pending then a success status on the head
+        assertThat(github.calls()).filteredOn(c -> c.startsWith("POST /repos/acme/infra/issues/7/comments")).hasSize(1);
+        var comment = github.comment(7, "<!-- cairn:preview:dev -->");
+        assertThat(comment).contains("Cairn plan preview: `dev`", "| `network` | `+", "Base `" + second.substring(0, 12),
+                "head `" + head.substring(0, 12), "- `");
+        assertThat(github.statuses(head)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
+        assertThat(github.statuses(head)).allSatisfy(st -> assertThat(st.path("context").asText()).isEqualTo("cairn/plan/dev"));
+        assertThat(github.statuses(head).getLast().path("description").asText()).matches("\\+\\d+ ~\\d+ -\\d+ in \\d+ stages?");
+        assertThat(github.authorizations()).containsOnly("Bearer " + GitHubStub.TOKEN);
+        sensitiveValue = String.valueOf(workspace.outputs().all("dev").get("addons").values().get("keycloak_admin_password").value());
+        assertThat(sensitiveValue).startsWith("kc-");
+    }
+
+    @Test
+    @Order(2)
+    void aSynchronizeToANewHeadUpdatesTheSameCommentAndPostsANewStatus() throws Exception {
+        git.checkout().setName("feature").call();
+        edit("infrastructures/dev.yaml", "cidr: 10.20.0.0/16", "cidr: 10.30.0.0/16");
+        var newHead = commit("dev: yet another cidr");
+        pullRef(newHead);
+        var response = deliver("pull_request", pullRequest("synchronize", newHead, false));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        var name = Json.MAPPER.readTree(response.body()).path("started").get(0).path("execution").asText();
+        assertThat(server.executions().await(name, RUN_LIMIT).status()).as(log.toString()).isEqualTo(Executions.Status.SUCCEEDED);
+
+        assertThat(github.calls()).filteredOn(c -> c.startsWith("POST /repos/acme/infra/issues/7/comments")).as("never a second comment").hasSize(1);
+        assertThat(github.calls()).filteredOn(c -> c.startsWith("PATCH /repos/acme/infra/issues/comments/1")).hasSize(1);
+        assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("head `" + newHead.substring(0, 12)).doesNotContain(head.substring(0, 12));
+        assertThat(github.statuses(newHead)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
+        head = newHead;
+    }
+
+    @Test
+    @Order(3)
+    void closingWithoutMergeMarksTheCommentStaleAndNothingSecretWasEverSent() throws Exception {
+        var response = deliver("pull_request", pullRequest("closed", head, false));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(response.body()).path("outcome").asText()).isEqualTo("stale");
+        assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("**Stale:**", "closed without merge");
+        assertThat(server.executions().list()).as("closing starts nothing").hasSize(3);
+
+        assertThat(sensitiveValue).isNotBlank();
+        assertThat(github.bodies()).isNotEmpty().noneMatch(b -> b.contains(sensitiveValue)).noneMatch(b -> b.contains(GitHubStub.TOKEN));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The forge's ref of PR 7's head, as GitHub keeps it in the base repository. */
+    private void pullRef(String commit) throws Exception {
+        var update = git.getRepository().updateRef("refs/pull/7/head");
+        update.setNewObjectId(ObjectId.fromString(commit));
+        update.forceUpdate();
+        git.checkout().setName("main").call();
+    }
+
+    private String pullRequest(String action, String headSha, boolean merged) throws Exception {
+        var pr = Json.MAPPER.createObjectNode();
+        pr.put("action", action).put("number", 7);
+        var pull = pr.putObject("pull_request");
+        pull.put("number", 7).put("state", action.equals("closed") ? "closed" : "open").put("merged", merged);
+        var repository = Json.MAPPER.createObjectNode().put("full_name", "acme/infra").put("clone_url", server.repository().url());
+        pull.putObject("head").put("ref", "feature").put("sha", headSha).set("repo", repository.deepCopy());
+        pull.putObject("base").put("ref", "main").put("sha", second).set("repo", repository.deepCopy());
+        pr.set("repository", repository);
+        pr.putObject("sender").put("login", "octocat");
+        return Json.MAPPER.writeValueAsString(pr);
+    }
+
+    /** SHA-256 of every Terraform state file under the state dir (the stages' states and their backups), by path. */
+    private Map<String, String> stateFiles() throws IOException {
+        try (var files = Files.walk(state)) {
+            var out = new TreeMap<String, String>();
+            files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().contains(".tfstate"))
+                    .filter(f -> !state.relativize(f).toString().contains("/.terraform/"))
+                    .forEach(f -> out.put(state.relativize(f).toString(), sha256(f)));
+            return out;
+        }
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> deliver(String event, String body) throws Exception {
+        var mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        var signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/webhooks/github"))
+                .header("Content-Type", "application/json").header("X-GitHub-Event", event)
+                .header("X-GitHub-Delivery", UUID.randomUUID().toString()).header("X-Hub-Signature-256", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void edit(String file, String from, String to) throws IOException {
+        var path = repo.resolve(file);
+        var text = Files.readString(path);
+        assertThat(text).contains(from);
+        Files.writeString(path, text.replace(from, to));
+    }
+
+    private String commit(String message) throws Exception {
+        git.add().addFilepattern(".").call();
+        return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).call().name();
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            files.forEach(source -> {
+                try {
+                    var target = to.resolve(from.relativize(source).toString());
+                    if (Files.isDirectory(source)) Files.createDirectories(target);
+                    else Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return to;
+    }
+}

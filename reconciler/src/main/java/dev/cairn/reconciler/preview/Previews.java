@@ -1,0 +1,82 @@
+package dev.cairn.reconciler.preview;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Plan previews of pull/merge requests: plan-only runs ({@code RunAction.PLAN}) of a PR's head
+ * that never take the infrastructure's apply lock, never apply and never write Terraform state or
+ * outputs. A run is a preview when its trigger says so: {@code SOURCE:preview LABEL base COMMIT}
+ * ({@code github:preview acme/infra#7 base 6113728...}), which the webhook writes and the run record
+ * keeps, with the head commit as the run's revision.
+ */
+public final class Previews {
+    /** The run's kind, as its trigger names it. */
+    public static final String KIND = "preview";
+    /** The {@code cairn stage} step of a preview: {@code terraform plan -lock=false}, no saved plan, no state, no outputs kept. */
+    public static final String STEP = "preview";
+    /** How a preview cancelled for a newer head of its PR says so (the cancel's cause, kept in the run's error). */
+    public static final String SUPERSEDED = "superseded by head ";
+    private static final Pattern TRIGGER = Pattern.compile("[a-z]+:" + KIND + " (\\S+) base ([0-9a-f]{40,64})");
+
+    private Previews() {
+    }
+
+    /** @param label {@code acme/infra#7} (GitHub) or {@code acme/infra!7} (GitLab) */
+    public static String trigger(String source, String label, String mergeBase) {
+        return source + ":" + KIND + " " + label + " base " + mergeBase;
+    }
+
+    public static boolean isPreview(String trigger) {
+        return trigger != null && TRIGGER.matcher(trigger).matches();
+    }
+
+    /** The PR a preview's trigger names ({@code acme/infra#7}), or null for another run. */
+    public static String pullRequest(String trigger) {
+        if (trigger == null) return null;
+        var m = TRIGGER.matcher(trigger);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** The merge base a preview's trigger names, or null for another run. */
+    public static String mergeBase(String trigger) {
+        if (trigger == null) return null;
+        var m = TRIGGER.matcher(trigger);
+        return m.matches() ? m.group(2) : null;
+    }
+
+    /**
+     * The lease a preview execution holds instead of the infrastructure's lock: a lock-store entry
+     * of its own ({@code INFRA~preview-KEY}, KEY being {@link #executionKey} of the execution), so
+     * that NextStages and Finish find the run by its execution or its id (as they do through the
+     * lock for other runs) while applies and other previews never wait on it.
+     */
+    public static String lease(String infrastructure, String executionKey) {
+        return infrastructure + "~preview-" + executionKey;
+    }
+
+    /** A preview's run id: {@code TIME-pKEY}. */
+    public static String runId(String time, String executionArn) {
+        return time + "-p" + executionKey(executionArn);
+    }
+
+    /** The lease of a preview run, from its id ({@link #runId}). */
+    public static String leaseOfRun(String infrastructure, String runId) {
+        var at = runId.lastIndexOf("-p");
+        if (at < 0) throw new IllegalArgumentException("not a preview run id: " + runId);
+        return lease(infrastructure, runId.substring(at + 2));
+    }
+
+    /** 16 hex digits of the execution ARN's SHA-256. */
+    public static String executionKey(String executionArn) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(executionArn.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
