@@ -60,30 +60,14 @@ public final class PushFlow {
         body.put("delivery", push.deliveryId());
         body.put("commit", push.after());
         body.put("ref", push.ref());
-        if (!deliveries.firstSeen(push.source(), push.deliveryId(), clock.instant().plus(DELIVERY_TTL))) {
-            record("-", push, "duplicate", Map.of());
-            body.put("outcome", "duplicate");
-            body.put("message", "delivery " + push.deliveryId() + " was handled before; nothing started");
-            return new WebhookResponse(200, body);
-        }
-        try {
-            return handleFirst(push, body);
-        } catch (Exception | Error e) {
-            deliveries.forget(push.source(), push.deliveryId());
-            throw e;
-        }
+        return DeliveryOnce.handle(deliveries, push.source(), push.deliveryId(), clock.instant().plus(DELIVERY_TTL), body,
+                () -> record("-", push, "duplicate", Map.of()), () -> handleFirst(push, body));
     }
 
     private WebhookResponse handleFirst(PushEvent push, Map<String, Object> body) throws Exception {
-        String url;
-        if (configuredRepoUrl.isPresent()) {
-            if (push.cloneUrls().stream().noneMatch(u -> sameRepo(u, configuredRepoUrl.get()))) {
-                return ignored(push, body, "push to " + push.repository() + ", not the configured repository (CAIRN_REPO_URL)");
-            }
-            url = configuredRepoUrl.get();
-        } else {
-            url = push.cloneUrl();
-        }
+        var fetchUrl = DeliveryOnce.fetchUrl(configuredRepoUrl, push.cloneUrls(), push.cloneUrl());
+        if (fetchUrl.isEmpty()) return ignored(push, body, "push to " + push.repository() + ", not the configured repository (CAIRN_REPO_URL)");
+        var url = fetchUrl.get();
         if (!push.isBranch()) return ignored(push, body, "not a branch push (" + push.ref() + ")");
         if (push.deletesRef()) return ignored(push, body, "branch " + push.branch() + " was deleted; nothing is destroyed");
 

@@ -8,7 +8,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -92,16 +91,8 @@ public final class SfnRunLauncher implements RunLauncher {
     }
 
     static String input(RunRequest request) {
-        var input = new LinkedHashMap<String, String>();
-        input.put("infrastructure", request.infrastructure());
-        input.put("action", request.action().name());
-        input.put("commit", request.commit());
-        input.put("ref", request.ref());
-        input.put("trigger", request.trigger());
-        input.put("name", request.name());
-        input.put("stages", String.join(",", request.stages()));
         try {
-            return JSON.writeValueAsString(input);
+            return JSON.writeValueAsString(request.executionInput());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

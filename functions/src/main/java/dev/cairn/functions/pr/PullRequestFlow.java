@@ -1,6 +1,7 @@
 package dev.cairn.functions.pr;
 
 import dev.cairn.functions.GitMirror;
+import dev.cairn.functions.DeliveryOnce;
 import dev.cairn.functions.PushFlow;
 import dev.cairn.functions.WebhookResponse;
 import dev.cairn.reconciler.change.ChangeDetector;
@@ -76,30 +77,14 @@ public final class PullRequestFlow {
         body.put("pullRequest", pr.number());
         body.put("action", pr.action());
         body.put("commit", pr.headSha());
-        if (!deliveries.firstSeen(pr.source(), pr.deliveryId(), clock.instant().plus(PushFlow.DELIVERY_TTL))) {
-            record("-", pr, "duplicate", Map.of());
-            body.put("outcome", "duplicate");
-            body.put("message", "delivery " + pr.deliveryId() + " was handled before; nothing started");
-            return new WebhookResponse(200, body);
-        }
-        try {
-            return handleFirst(pr, body);
-        } catch (Exception | Error e) {
-            deliveries.forget(pr.source(), pr.deliveryId());
-            throw e;
-        }
+        return DeliveryOnce.handle(deliveries, pr.source(), pr.deliveryId(), clock.instant().plus(PushFlow.DELIVERY_TTL), body,
+                () -> record("-", pr, "duplicate", Map.of()), () -> handleFirst(pr, body));
     }
 
     private WebhookResponse handleFirst(PullRequestEvent pr, Map<String, Object> body) throws Exception {
-        String url;
-        if (configuredRepoUrl.isPresent()) {
-            if (pr.cloneUrls().stream().noneMatch(u -> PushFlow.sameRepo(u, configuredRepoUrl.get()))) {
-                return ignored(pr, body, "pull request on " + pr.repository() + ", not the configured repository (CAIRN_REPO_URL)");
-            }
-            url = configuredRepoUrl.get();
-        } else {
-            url = pr.cloneUrl();
-        }
+        var fetchUrl = DeliveryOnce.fetchUrl(configuredRepoUrl, pr.cloneUrls(), pr.cloneUrl());
+        if (fetchUrl.isEmpty()) return ignored(pr, body, "pull request on " + pr.repository() + ", not the configured repository (CAIRN_REPO_URL)");
+        var url = fetchUrl.get();
         switch (pr.kind()) {
             case MERGED -> {
                 record("-", pr, "merged", Map.of());

@@ -23,13 +23,7 @@ final class ExecutorRunLauncher implements RunLauncher {
         var known = executions.describe(request.name());
         if (known.isPresent()) return new Launched(request.name(), known.get().id(), true);
         var input = JsonNodeFactory.instance.objectNode();
-        input.put("infrastructure", request.infrastructure());
-        input.put("action", request.action().name());
-        input.put("commit", request.commit());
-        input.put("ref", request.ref());
-        input.put("trigger", request.trigger());
-        input.put("name", request.name());
-        input.put("stages", String.join(",", request.stages()));
+        request.executionInput().forEach(input::put);
         var started = executions.start(request.name(), input);
         return new Launched(request.name(), started.id(), false);
     }

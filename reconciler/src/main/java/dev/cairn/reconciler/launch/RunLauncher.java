@@ -2,7 +2,9 @@ package dev.cairn.reconciler.launch;
 
 import dev.cairn.reconciler.run.RunAction;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts a reconcile somewhere else: a Step Functions execution in AWS, the local executor under
@@ -27,6 +29,23 @@ public interface RunLauncher {
         /** A run of every stage. */
         public RunRequest(String name, String infrastructure, RunAction action, String commit, String ref, String trigger) {
             this(name, infrastructure, action, commit, ref, trigger, List.of());
+        }
+
+        /**
+         * The state machine's input, the same from every launcher ({@code statemachine/reconcile.asl.json}
+         * reads each field, so all are always present): {@code action} as the {@link RunAction} name,
+         * {@code stages} comma-joined (empty: every stage).
+         */
+        public Map<String, String> executionInput() {
+            var input = new LinkedHashMap<String, String>();
+            input.put("infrastructure", infrastructure);
+            input.put("action", action.name());
+            input.put("commit", commit);
+            input.put("ref", ref);
+            input.put("trigger", trigger);
+            input.put("name", name);
+            input.put("stages", String.join(",", stages));
+            return input;
         }
     }
 
