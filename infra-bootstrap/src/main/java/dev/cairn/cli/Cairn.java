@@ -7,32 +7,71 @@ import dev.cairn.reconciler.terraform.TerraformNotFoundException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
 /**
  * The {@code cairn} command. Exit codes: 0 ok, 1 the run failed (or was not confirmed, or the
  * infrastructure is locked), 2 invalid input or usage.
  */
-@Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = Cairn.Version.class,
-        description = "GitOps reconciler for infrastructure repos: one YAML manifest per infrastructure, Terraform stages in a DAG.",
-        subcommands = {ValidateCommand.class, GraphCommand.class, PlanCommand.class, ApplyCommand.class,
-                DestroyCommand.class, StatusCommand.class, OutputsCommand.class, UnlockCommand.class,
-                StageCommand.class, InvokeCommand.class, ServeCommand.class, ApproveCommand.Approve.class,
-                ApproveCommand.Reject.class, CommandLine.HelpCommand.class})
+@Command(name = "cairn", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Cairn.Version.class,
+        description = "GitOps reconciler for infrastructure repos: one YAML manifest per infrastructure, Terraform stages in a DAG.")
 public final class Cairn {
     public static final int OK = 0;
     public static final int RUN_FAILED = 1;
     public static final int INVALID = 2;
 
+    /** The subcommands in the order help lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        var all = new LinkedHashMap<String, Supplier<Object>>();
+        all.put("validate", ValidateCommand::new);
+        all.put("graph", GraphCommand::new);
+        all.put("plan", PlanCommand::new);
+        all.put("apply", ApplyCommand::new);
+        all.put("destroy", DestroyCommand::new);
+        all.put("status", StatusCommand::new);
+        all.put("outputs", OutputsCommand::new);
+        all.put("unlock", UnlockCommand::new);
+        all.put("stage", StageCommand::new);
+        all.put("invoke", InvokeCommand::new);
+        all.put("serve", ServeCommand::new);
+        all.put("approve", ApproveCommand.Approve::new);
+        all.put("reject", ApproveCommand.Reject::new);
+        all.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(all);
+    }
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        Warmup.start(args);
+        System.exit(commandLine(args).execute(args));
     }
 
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
-    /** The configured command line; tests and embedders can redirect its output. */
+    /** The configured command line with every subcommand; tests and embedders can redirect its output. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: when they name a subcommand, that one only (picocli reads
+     * every option of every registered command at start-up, a tenth of a second for all of them);
+     * otherwise (help, a usage error) every subcommand, so help and suggestions list them all.
+     */
+    static CommandLine commandLine(String[] args) {
         var cli = new CommandLine(new Cairn()).setExecutionExceptionHandler(Cairn::handle);
+        var named = args.length > 0 && !"help".equals(args[0]) ? SUBCOMMANDS.get(args[0]) : null;
+        if (named != null) {
+            cli.addSubcommand(args[0], named.get());
+        } else {
+            SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
         cli.getCommandSpec().exitCodeOnInvalidInput(INVALID);
         return cli;
     }

@@ -44,7 +44,12 @@ abstract class RepoCommand implements Callable<Integer> {
 
     /** Validates the whole repo; any problem stops the command (exit 2) before anything runs. */
     InfrastructureRepo loadRepo() {
-        var report = validator().validate(repo);
+        return loadRepo(null);
+    }
+
+    /** As {@link #loadRepo()}, checking of the infrastructures only {@code only} (null: all). */
+    InfrastructureRepo loadRepo(String only) {
+        var report = validator().validate(repo, only);
         if (!report.ok()) throw new InvalidInputException(report.diagnostics());
         return report.repo();
     }

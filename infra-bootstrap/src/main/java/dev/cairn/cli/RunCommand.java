@@ -29,7 +29,7 @@ abstract class RunCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        var loaded = loadRepo();
+        var loaded = loadRepo(infra);
         var reconciler = reconciler(loaded);
         var terminal = terminal();
         var view = common.json() ? null : new ProgressView(out(), terminal);

@@ -157,7 +157,9 @@ public final class Reconciler {
         if (action == RunAction.DESTROY && "forbidden".equals(infra.spec().policy().destroy())) {
             throw new RunRefusedException("policy forbids destroying `" + infrastructure + "` (spec.policy.destroy: forbidden)");
         }
-        var runId = RUN_ID_TIME.format(Instant.now()) + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(3));
+        var suffix = new byte[3];
+        RANDOM.nextBytes(suffix);   // not generateSeed: that reads the kernel's entropy pool on every run
+        var runId = RUN_ID_TIME.format(Instant.now()) + "-" + HexFormat.of().formatHex(suffix);
         locks.acquire(infrastructure, new LockStore.LockOwner(runId, holder, ProcessHandle.current().pid(), Instant.now()));
         var context = new RunContext(stages, runId, action, options);
         // Ctrl-C or a kill: terraform gets the signal too; record the run as failed and free the lock

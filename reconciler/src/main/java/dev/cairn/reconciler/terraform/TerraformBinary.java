@@ -21,16 +21,76 @@ public record TerraformBinary(Path path, String flavour, String version) {
      *                  terraform on PATH, then tofu on PATH
      */
     public static TerraformBinary find(String preferred) {
+        var candidates = candidates(preferred);
+        for (var candidate : candidates) {
+            var path = locate(candidate);
+            if (path != null) return probed(path);
+        }
+        throw notFound(candidates);
+    }
+
+    /**
+     * Starts checking the binary {@link #find} would pick, in the background: the CLI calls it
+     * first thing, so that {@code terraform version} runs while the repo is read. Never throws;
+     * {@link #find} reports what went wrong.
+     */
+    public static void prefetch(String preferred) {
+        for (var candidate : candidates(preferred)) {
+            var path = locate(candidate);
+            if (path == null) continue;
+            probe(path, r -> Thread.ofPlatform().daemon().name("cairn-terraform-version").start(r));
+            return;
+        }
+    }
+
+    /** Probes by binary (path, size and modification time): a long-lived process sees an upgrade, a short one probes once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<TerraformBinary>> PROBES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static TerraformBinary probed(Path path) {
+        var probe = probe(path, Runnable::run);
+        try {
+            return probe.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
+    }
+
+    private static java.util.concurrent.CompletableFuture<TerraformBinary> probe(Path path, java.util.concurrent.Executor executor) {
+        String key;
+        try {
+            var attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            key = path.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            key = path.toAbsolutePath().toString();
+        }
+        var fresh = new java.util.concurrent.CompletableFuture<TerraformBinary>();
+        var existing = PROBES.putIfAbsent(key, fresh);
+        if (existing != null) return existing;
+        var cacheKey = key;
+        executor.execute(() -> {
+            try {
+                fresh.complete(probe(path));
+            } catch (RuntimeException e) {
+                PROBES.remove(cacheKey, fresh);   // a failure is reported once, and checked again next time
+                fresh.completeExceptionally(e);
+            }
+        });
+        return fresh;
+    }
+
+    private static List<String> candidates(String preferred) {
         var candidates = new ArrayList<String>();
         var env = System.getenv("CAIRN_TERRAFORM_BIN");
         if (preferred != null) candidates.add(preferred);
         else if (env != null && !env.isBlank()) candidates.add(env);
         else candidates.addAll(List.of("terraform", "tofu"));
-        for (var candidate : candidates) {
-            var path = locate(candidate);
-            if (path != null) return probe(path);
-        }
-        throw new TerraformNotFoundException("Terraform was not found (looked for " + String.join(", ", candidates)
+        return candidates;
+    }
+
+    private static TerraformNotFoundException notFound(List<String> candidates) {
+        return new TerraformNotFoundException("Terraform was not found (looked for " + String.join(", ", candidates)
                 + " on PATH). Install Terraform >= 1.10 or OpenTofu >= 1.10, or point CAIRN_TERRAFORM_BIN at the binary.");
     }
 

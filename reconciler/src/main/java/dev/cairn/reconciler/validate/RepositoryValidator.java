@@ -54,16 +54,47 @@ public final class RepositoryValidator {
     }
 
     public Report validate(Path root) {
+        return validate(root, null);
+    }
+
+    private static String fileKey(String file) {
+        if (file == null) return "";
+        try {
+            return Path.of(file).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return file;
+        }
+    }
+
+    /**
+     * What a run of one infrastructure needs checked: every check on {@code cairn.yaml}, the shared
+     * files and {@code only}'s manifest, and the rules across files (names, state keys); another
+     * infrastructure's own problems are left to {@code cairn validate} and do not stop this run
+     * (a repo of a thousand manifests does not pay for the other 999 on every run).
+     *
+     * @param only the infrastructure to check, or null for all of them
+     */
+    public Report validate(Path root, String only) {
         var loaded = loader.load(root);
-        var diagnostics = new ArrayList<>(loaded.diagnostics());
         var repo = loaded.repo();
-        var perInfra = repo.infrastructures().values().parallelStream().map(infra -> {
+        var others = new java.util.HashSet<String>();
+        if (only != null) {
+            for (var infra : repo.infrastructures().values()) {
+                if (!infra.name().equals(only)) others.add(fileKey(infra.file().toString()));
+            }
+        }
+        java.util.function.Predicate<Diagnostic> mine = d -> !others.contains(fileKey(d.location().file()));
+        var diagnostics = new ArrayList<>(loaded.diagnostics().stream().filter(mine).toList());
+        var checked = repo.infrastructures().values().stream().filter(i -> only == null || i.name().equals(only)).toList();
+        var perInfra = checked.parallelStream().map(infra -> {
             var found = new ArrayList<Diagnostic>(CidrRule.all(infra));
             found.addAll(catalog.build(repo, infra).diagnostics());
             return found;
         }).toList();
         perInfra.forEach(diagnostics::addAll);
-        diagnostics.addAll(duplicateStateKeys(repo));
+        // a state key shared with `only` is its problem too, whichever manifest the report points at
+        diagnostics.addAll(duplicateStateKeys(repo).stream().filter(d -> only == null || mine.test(d)
+                || d.message().contains("`" + only + "`")).toList());
         diagnostics.sort(Comparator.comparing((Diagnostic d) -> d.location().file())
                 .thenComparingInt(d -> d.location().line()).thenComparingInt(d -> d.location().column()));
         return new Report(repo, diagnostics);

@@ -106,6 +106,49 @@ class ValidationRulesTest {
 
     // ------------------------------------------------------------------ valid repos
 
+    /**
+     * A run of one infrastructure checks the shared files, its manifest and the rules across
+     * manifests; another manifest's own problems are for {@code cairn validate}, not this run.
+     */
+    @Test
+    void aRunOfOneInfrastructureIsNotStoppedByAnotherManifestsProblemsButItsOwnAndSharedOnesStopIt() {
+        manifest("dev", VALID);
+        var prod = manifest("prod", VALID.replace("name: dev", "name: prod").replace("cidr: 10.0.0.0/16", "cidr: 10.0.0.1/16")
+                .replace("{{ vars.size }}", "{{ vars.sise }}"));
+        var validator = new RepositoryValidator(new StageCatalog(
+                new ModuleFetcher(tmp.resolve("git"), BuiltinModules.discover()), new TemplateEngine()));
+
+        assertThat(validator.validate(repo).diagnostics()).extracting(d -> d.location().file()).containsOnly(prod.toString()).hasSize(2);
+        assertThat(validator.validate(repo, "prod").diagnostics()).hasSize(2);
+        assertThat(validator.validate(repo, "dev").diagnostics()).isEmpty();
+        assertThat(validator.validate(repo, "dev").repo().infrastructure("dev")).isPresent();
+
+        // a shared file's problem stops every run
+        RepoFiles.write(repo, "cairn.yaml", """
+                apiVersion: cairn.dev/v1
+                kind: Repository
+                terraform:
+                  parallelism: 0
+                """);
+        assertThat(validator.validate(repo, "dev").diagnostics()).extracting(d -> d.location().file())
+                .containsOnly(repo.resolve("cairn.yaml").toString());
+    }
+
+    @Test
+    void aStateKeySharedWithTheRunsInfrastructureStopsItWhicheverManifestTheReportPointsAt() {
+        var s3 = VALID.replace("spec:\n", "spec:\n  state:\n    type: s3\n    bucket: acme-state\n    keyPrefix: shared\n");
+        manifest("a-dev", s3);
+        manifest("b-prod", s3.replace("name: dev", "name: prod"));
+        manifest("c-qa", VALID.replace("name: dev", "name: qa"));
+        var validator = new RepositoryValidator(new StageCatalog(
+                new ModuleFetcher(tmp.resolve("git"), BuiltinModules.discover()), new TemplateEngine()));
+
+        assertThat(validator.validate(repo, "dev").diagnostics()).extracting(Diagnostic::rule).containsExactly("duplicate-state-key");
+        assertThat(validator.validate(repo, "prod").diagnostics()).extracting(Diagnostic::rule).containsExactly("duplicate-state-key");
+        assertThat(validator.validate(repo, "qa").diagnostics()).isEmpty();
+    }
+
+
     @Test
     void validRepoHasNoDiagnostics() {
         manifest("dev", VALID);
