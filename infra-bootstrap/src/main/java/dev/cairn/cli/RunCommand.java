@@ -18,7 +18,8 @@ abstract class RunCommand extends RepoCommand {
     @Option(names = "--infra", required = true, paramLabel = "NAME", description = "The infrastructure to reconcile.")
     String infra;
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Stages run at once (default: cairn.yaml terraform.parallelism, else 4).")
+    @Option(names = "--parallelism", paramLabel = "N", description = "Stages run at once (default: cairn.yaml terraform.parallelism, else "
+            + dev.cairn.reconciler.manifest.RepoConfig.Terraform.DEFAULT_PARALLELISM + ").")
     Integer parallelism;
 
     abstract RunAction action();
@@ -46,7 +47,7 @@ abstract class RunCommand extends RepoCommand {
             if (yes && view != null) view.resume();
             return yes;
         };
-        int configured = loaded.config().terraform().parallelism() == null ? 4 : loaded.config().terraform().parallelism();
+        int configured = loaded.config().terraform().parallelismOrDefault();
         var options = new Reconciler.Options("cli:" + System.getProperty("user.name"), parallelism != null ? parallelism : configured,
                 action() == RunAction.PLAN ? null : confirmation, view, revision(loaded.root()));
         Run run = switch (action()) {

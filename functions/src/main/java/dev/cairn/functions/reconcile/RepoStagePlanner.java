@@ -3,6 +3,7 @@ package dev.cairn.functions.reconcile;
 import dev.cairn.functions.GitMirror;
 import dev.cairn.reconciler.graph.StageCatalog;
 import dev.cairn.reconciler.graph.Stages;
+import dev.cairn.reconciler.manifest.RepoConfig;
 import dev.cairn.reconciler.manifest.RepoPath;
 import dev.cairn.reconciler.manifest.RepositoryLoader;
 import dev.cairn.reconciler.module.BuiltinModules;
@@ -39,7 +40,6 @@ import java.util.zip.ZipOutputStream;
  * {@code snapshots/COMMIT/PATH.zip}, so another path never reads it).
  */
 public final class RepoStagePlanner implements StagePlanner {
-    private static final int DEFAULT_PARALLELISM = 4;
     private final GitMirror mirror;
     private final String repoUrl;
     private final RepoPath repoPath;
@@ -84,7 +84,7 @@ public final class RepoStagePlanner implements StagePlanner {
             var policies = new LinkedHashMap<String, StagePolicy>();
             for (var stage : built.stages().graph().stages()) policies.put(stage, new StagePolicy(approval, roleArn));
             var terraform = repo.config().terraform();
-            int parallelism = terraform == null || terraform.parallelism() == null ? DEFAULT_PARALLELISM : terraform.parallelism();
+            int parallelism = terraform == null ? RepoConfig.Terraform.DEFAULT_PARALLELISM : terraform.parallelismOrDefault();
             return new Planned(built.stages().graph(), parallelism, policies, spec.notifications());
         } finally {
             deleteTree(dir);

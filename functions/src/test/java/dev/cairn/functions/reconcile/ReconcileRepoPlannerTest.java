@@ -1,5 +1,6 @@
 package dev.cairn.functions.reconcile;
 
+import dev.cairn.reconciler.manifest.RepoConfig;
 import dev.cairn.functions.GitMirror;
 import dev.cairn.reconciler.bundle.BundleKeys;
 import dev.cairn.reconciler.bundle.StageBundle;
@@ -114,7 +115,7 @@ class ReconcileRepoPlannerTest {
         assertThat(dev.graph().dependenciesOf("kubernetes")).contains("network");
         assertThat(dev.graph().dependenciesOf("network")).contains("backend");
         assertThat(dev.policy("network").approval()).isFalse(); // dev: policy.apply auto
-        assertThat(dev.parallelism()).isPositive();
+        assertThat(dev.parallelism()).isEqualTo(RepoConfig.Terraform.DEFAULT_PARALLELISM); // the quickstart sets none
 
         var snapshot = blobs.get(RepoStagePlanner.snapshotKey(commit)).orElseThrow();
         var names = new ArrayList<String>();

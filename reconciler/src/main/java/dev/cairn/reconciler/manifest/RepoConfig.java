@@ -22,6 +22,19 @@ public record RepoConfig(String apiVersion, String kind, String infrastructures,
     }
 
     public record Terraform(String binary, Integer parallelism) {
+        /**
+         * Stages run at once when {@code terraform.parallelism} is not set: enough that every stage
+         * of a typical infrastructure (five built-in stages and a few modules) plans at once from
+         * stored outputs, so a no-change run costs its slowest plan. Stage work waits on cloud APIs
+         * far more than on the CPU; the bound is memory (one terraform process and its provider
+         * plugins per stage, 100–200 MB with the AWS provider).
+         */
+        public static final int DEFAULT_PARALLELISM = 8;
+
+        /** {@code parallelism}, else {@link #DEFAULT_PARALLELISM}. */
+        public int parallelismOrDefault() {
+            return parallelism == null ? DEFAULT_PARALLELISM : parallelism;
+        }
     }
 
     /**
