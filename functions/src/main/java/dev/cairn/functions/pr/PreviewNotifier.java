@@ -19,7 +19,10 @@ import java.util.function.Supplier;
  * {@code cairn/plan/INFRA} when the run starts; at Finish one comment per infrastructure, created
  * or edited in place (found by {@link PreviewComment#marker}), and the status set to success with
  * the summary or failure with the first error line. Every other run goes to {@code others} (the
- * Slack threads); previews do not, so a channel is not flooded by PR plans.
+ * Slack threads); of a preview only its end does (not a superseded one), and the Slack notifier
+ * posts it only when the manifest asks ({@code notifications.slack.previews}), so a channel is
+ * not flooded by PR plans. A push's apply run that ends is also told to the merged PR whose
+ * comment is linked to its commit ({@link MergeLinks}).
  *
  * <p>Never throws into the run: a failed call is logged (without the token) and the run goes on.
  * Every text goes through a {@link Redactor} that knows the infrastructure's sensitive output values.
@@ -104,10 +107,12 @@ public final class PreviewNotifier implements RunNotifier {
             if (!Previews.isPreview(run.trigger())) {
                 others.runFinished(run, outputs);
                 mergeApplied(run);
+            } else if (!superseded(run)) {
+                others.runFinished(run, outputs); // the Slack notifier posts it only when the manifest asks (slack.previews)
             }
             return;
         }
-        if (run.error() != null && run.error().contains(Previews.SUPERSEDED)) {
+        if (superseded(run)) {
             // the comment belongs to the newer head's preview now: only this head's status is closed
             try {
                 target.forge().setStatus(target.repository(), run.revision(), ForgeApi.State.FAILURE, statusContext(run.infrastructure()),
@@ -134,6 +139,11 @@ public final class PreviewNotifier implements RunNotifier {
         } catch (Exception e) {
             warn("status", run, e);
         }
+        others.runFinished(run, outputs); // the Slack notifier posts it only when the manifest asks (slack.previews)
+    }
+
+    private static boolean superseded(Run run) {
+        return run.error() != null && run.error().contains(Previews.SUPERSEDED);
     }
 
     /**
