@@ -58,6 +58,7 @@ class PreviewMergeIT {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<String> bodies = new CopyOnWriteArrayList<>();
     final Map<Long, String> comments = new LinkedHashMap<>();
+    final Map<Long, String> notes = new LinkedHashMap<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -70,7 +71,8 @@ class PreviewMergeIT {
         var env = Map.of("CAIRN_STATE_DIR", state.toString(),
                 "CAIRN_GITHUB_WEBHOOK_SECRET", TestEvents.SECRET, "CAIRN_GITLAB_WEBHOOK_TOKEN", TestEvents.SECRET,
                 "CAIRN_GIT_CACHE_DIR", tmp.resolve("git-cache").toString(),
-                "CAIRN_GITHUB_TOKEN", TOKEN, "CAIRN_GITHUB_API_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+                "CAIRN_GITHUB_TOKEN", TOKEN, "CAIRN_GITHUB_API_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/",
+                "CAIRN_GITLAB_TOKEN", TOKEN, "CAIRN_GITLAB_API_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4");
         function = new GitWebhookFunction(env);
         // the notifier as ReconcileWiring builds it locally: the same thread store directory the webhook links in
         notifier = PreviewWiring.notifier(env, RunNotifier.NONE, new MergeLinks(new LocalThreadStore(state.resolve("threads"))));
@@ -102,7 +104,19 @@ class PreviewMergeIT {
         } else if (method.equals("PATCH") && path.matches("/repos/acme/infra/issues/comments/\\d+")) {
             comments.put(Long.parseLong(path.substring(path.lastIndexOf('/') + 1)), TestEvents.JSON.readTree(body).path("body").asText());
             answer = TestEvents.JSON.createObjectNode();
-        } else if (method.equals("POST") && path.startsWith("/repos/acme/infra/statuses/")) {
+        } else if (method.equals("GET") && path.equals("/api/v4/projects/acme%2Finfra/merge_requests/7/notes")) {
+            var list = TestEvents.JSON.createArrayNode();
+            if (exchange.getRequestURI().getRawQuery().contains("page=1")) notes.forEach((id, text) -> list.addObject().put("id", id).put("body", text));
+            answer = list;
+        } else if (method.equals("POST") && path.equals("/api/v4/projects/acme%2Finfra/merge_requests/7/notes")) {
+            long id = 900 + notes.size();
+            notes.put(id, TestEvents.JSON.readTree(body).path("body").asText());
+            answer = TestEvents.JSON.createObjectNode().put("id", id);
+            status = 201;
+        } else if (method.equals("PUT") && path.matches("/api/v4/projects/acme%2Finfra/merge_requests/7/notes/\\d+")) {
+            notes.put(Long.parseLong(path.substring(path.lastIndexOf('/') + 1)), TestEvents.JSON.readTree(body).path("body").asText());
+            answer = TestEvents.JSON.createObjectNode();
+        } else if (method.equals("POST") && (path.startsWith("/repos/acme/infra/statuses/") || path.startsWith("/api/v4/projects/acme%2Finfra/statuses/"))) {
             answer = TestEvents.JSON.createObjectNode();
             status = 201;
         } else {
@@ -253,5 +267,36 @@ class PreviewMergeIT {
         assertThat(body(merged)).containsEntry("mergedComments", 0);
         notifier.runFinished(apply(commits[1], 1), Map.of());
         assertThat(comments.get(500L)).isEqualTo(stale);
+    }
+
+    APIGatewayV2HTTPEvent mr(String action, String head, String delivery, String mergeCommit) {
+        var event = TestEvents.edited("gitlab-merge-request.json", b -> {
+            var attributes = (ObjectNode) b.get("object_attributes");
+            attributes.put("action", action);
+            ((ObjectNode) attributes.get("last_commit")).put("id", head);
+            if (mergeCommit != null) attributes.put("merge_commit_sha", mergeCommit);
+            ((ObjectNode) attributes.get("target")).put("git_http_url", repo.url());
+            ((ObjectNode) b.get("project")).put("git_http_url", repo.url());
+        });
+        return TestEvents.withHeader(event, "x-gitlab-event-uuid", delivery);
+    }
+
+    @Test
+    void aGitLabMergeRequestGetsTheSameNoteEditedToMergedThenApplied() throws Exception {
+        var commits = headAndMerge();
+        var head = commits[0];
+        var merge = commits[1];
+        notifier.runFinished(run("20261202T020000Z-p0123456789abcdef", RunAction.PLAN, Previews.trigger("gitlab", "acme/infra!7", base), head,
+                stage("network", 0, 1)), Map.of());
+        assertThat(notes).hasSize(1);
+        var merged = function.handleRequest(mr("merge", head, "9d000000-0000-4000-8000-000000000001", merge), null);
+        assertThat(body(merged)).containsEntry("outcome", "merged").containsEntry("mergedComments", 1);
+        assertThat(notes.get(900L)).contains("**Merged:** acme/infra!7 was merged as `" + merge.substring(0, 12) + "`: applying in run `"
+                + MergeLinks.applyRun("dev", merge) + "`");
+        notifier.runFinished(run("20261202T030000Z-a0123456789abcdef", RunAction.APPLY, "gitlab:push 9d-push", merge, stage("network", 0, 1)), Map.of());
+        assertThat(notes).hasSize(1);
+        assertThat(notes.get(900L)).contains("**Merged and applied:** acme/infra!7", "The applied plan matched this preview.");
+        assertThat(comments).as("nothing on GitHub").isEmpty();
+        assertThat(bodies).noneMatch(b -> b.contains(TOKEN));
     }
 }
