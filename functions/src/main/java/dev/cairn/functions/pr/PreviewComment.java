@@ -239,8 +239,8 @@ public final class PreviewComment {
             });
             text.append(">\n> ").append(differing.isEmpty() ? "The applied plan matched this preview."
                     : "**The applied plan differed from this preview** in " + String.join(", ", differing.stream().map(s -> "`" + s + "`").toList())
-                    + " (preview: " + String.join(", ", differing.stream().map(s -> s + " " + preview.getOrDefault(s, "absent")).toList())
-                    + "; applied: " + String.join(", ", differing.stream().map(s -> s + " " + applied.getOrDefault(s, "absent")).toList()) + ").").append('\n');
+                    + " (preview: " + String.join(", ", differing.stream().map(s -> s + " " + preview.getOrDefault(s, "not previewed")).toList())
+                    + "; applied: " + String.join(", ", differing.stream().map(s -> s + " " + applied.getOrDefault(s, "not applied")).toList()) + ").").append('\n');
         }
         return withMergeSection(body, text.toString());
     }
