@@ -42,7 +42,7 @@ final class WebhookWiring {
     static final String GIT_USERNAME = "CAIRN_GIT_USERNAME";
     static final String SECRETS_TTL_SECONDS = "CAIRN_SECRETS_TTL_SECONDS";
 
-    record Stores(DeliveryStore deliveries, RevisionStore revisions, AuditLog audit, RunLauncher launcher) {
+    record Stores(DeliveryStore deliveries, RevisionStore revisions, AuditLog audit, RunLauncher launcher, dev.cairn.reconciler.store.ThreadStore threads) {
     }
 
     private WebhookWiring() {
@@ -71,7 +71,8 @@ final class WebhookWiring {
         var flow = new PushFlow(stores.deliveries(), stores.revisions(), stores.audit(), stores.launcher(),
                 new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC());
         var pullRequests = new PullRequestFlow(stores.deliveries(), stores.audit(), stores.launcher(),
-                new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC(), dev.cairn.functions.pr.PreviewWiring.forges(env));
+                new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC(), dev.cairn.functions.pr.PreviewWiring.forges(env),
+                new dev.cairn.functions.pr.MergeLinks(stores.threads()));
         return new WebhookService(secrets, flow, pullRequests);
     }
 
@@ -79,7 +80,8 @@ final class WebhookWiring {
     static Stores local(Map<String, String> env) {
         var workspace = new Workspace(Path.of(blank(env.get(STATE_DIR)) ? ".cairn" : env.get(STATE_DIR)));
         return new Stores(workspace.deliveries(), workspace.revisions(), workspace.audit(),
-                new QueuedRunLauncher(workspace.root().resolve("queue")));
+                new QueuedRunLauncher(workspace.root().resolve("queue")),
+                new dev.cairn.reconciler.store.local.LocalThreadStore(workspace.root().resolve("threads")));
     }
 
     /**
@@ -92,7 +94,7 @@ final class WebhookWiring {
         var launcher = SfnRunLauncher.fromEnv(clients.build(SfnClient.builder()), env);
         var dynamo = clients.build(DynamoDbClient.builder());
         return new Stores(new DynamoDeliveryStore(dynamo, table), new DynamoRevisionStore(dynamo, table),
-                new DynamoAuditLog(dynamo, table), launcher);
+                new DynamoAuditLog(dynamo, table), launcher, new dev.cairn.aws.store.DynamoThreadStore(dynamo, table));
     }
 
     private static boolean blank(String value) {

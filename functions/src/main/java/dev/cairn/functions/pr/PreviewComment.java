@@ -33,6 +33,7 @@ public final class PreviewComment {
     public static String render(Run run, String pullRequest, String base, UnaryOperator<String> redact) {
         var head = new StringBuilder();
         head.append(marker(run.infrastructure())).append('\n');
+        head.append(planMark(run)).append('\n');
         head.append("### Cairn plan preview: `").append(run.infrastructure()).append("`\n\n");
         head.append(verdict(run)).append("\n\n");
         head.append("Base `").append(shortCommit(base)).append("` → head `").append(shortCommit(run.revision()))
@@ -137,5 +138,126 @@ public final class PreviewComment {
 
     private static String shortCommit(String commit) {
         return commit == null ? "?" : commit.length() > 12 ? commit.substring(0, 12) : commit;
+    }
+
+    // ---- after the merge: the merged note and the applied result (a section of its own, below the marker) ----
+
+    static final String MERGE_OPEN = "<!-- cairn:merge -->";
+    static final String MERGE_CLOSE = "<!-- /cairn:merge -->";
+    static final String APPLIED = "<!-- cairn:applied -->";
+    private static final String PLANS = "<!-- cairn:plans ";
+
+    /** The infrastructure a preview comment is for, from its marker, or null. */
+    public static String infrastructureOf(String body) {
+        var prefix = "<!-- cairn:preview:";
+        int at = body.indexOf(prefix);
+        if (at < 0) return null;
+        int end = body.indexOf(" -->", at);
+        return end < 0 ? null : body.substring(at + prefix.length(), end);
+    }
+
+    /** The per-stage summary of a run, machine-readable: {@code stage=+1~0-2} per planned stage, else {@code stage=STATUS}. */
+    public static java.util.Map<String, String> stagePlans(Run run) {
+        var plans = new java.util.LinkedHashMap<String, String>();
+        for (var stage : run.stages().values()) {
+            var plan = stage.plan();
+            plans.put(stage.stage(), stage.status() == StageStatus.FAILED ? "failed" : plan == null
+                    ? stage.status().name().toLowerCase(Locale.ROOT) : "+" + plan.add() + "~" + plan.change() + "-" + plan.destroy());
+        }
+        return plans;
+    }
+
+    /** The hidden line that keeps the preview's per-stage summary in the comment, to compare the applied plan with. */
+    static String planMark(Run run) {
+        return PLANS + encodePlans(stagePlans(run)) + " -->";
+    }
+
+    /** The preview's per-stage summary a comment keeps (empty: none, an older comment). */
+    public static java.util.Map<String, String> previewPlans(String body) {
+        int at = body.indexOf(PLANS);
+        if (at < 0) return java.util.Map.of();
+        int end = body.indexOf(" -->", at);
+        return end < 0 ? java.util.Map.of() : decodePlans(body.substring(at + PLANS.length(), end));
+    }
+
+    static String encodePlans(java.util.Map<String, String> plans) {
+        var out = new StringBuilder();
+        plans.forEach((stage, plan) -> out.append(out.isEmpty() ? "" : ";").append(stage).append('=').append(plan));
+        return out.toString();
+    }
+
+    static java.util.Map<String, String> decodePlans(String text) {
+        var plans = new java.util.LinkedHashMap<String, String>();
+        for (var pair : text.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) plans.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return plans;
+    }
+
+    /** The outcome of an apply run, machine-readable (no free text, so nothing secret): {@code STATUS|RUN_ID|plans}. */
+    public static String outcome(Run run) {
+        return run.status().name() + "|" + run.id() + "|" + encodePlans(stagePlans(run));
+    }
+
+    /**
+     * The comment once its PR was merged: "merged: applying in run R". A stale comment stays stale,
+     * and one already showing the applied result keeps it.
+     */
+    public static String merged(String body, String pullRequest, String mergeCommit, String execution) {
+        if (body.contains("**Stale:**") || body.contains(APPLIED)) return body;
+        return withMergeSection(body, "> [!NOTE]\n> **Merged:** " + pullRequest + " was merged as `" + shortCommit(mergeCommit)
+                + "`: applying in run `" + execution + "`.\n");
+    }
+
+    /**
+     * The comment once the merge commit's apply run finished: succeeded or failed, the per-stage
+     * summary, and plainly which stages' applied plans differ from this preview's.
+     */
+    public static String applied(String body, String pullRequest, String mergeCommit, String outcome) {
+        if (body.contains("**Stale:**")) return body;
+        var parts = outcome.split("\\|", 3);
+        var status = parts[0];
+        var runId = parts.length > 1 ? parts[1] : "?";
+        var applied = parts.length > 2 ? decodePlans(parts[2]) : java.util.Map.<String, String>of();
+        var preview = previewPlans(body);
+        var text = new StringBuilder(APPLIED).append('\n');
+        boolean ok = status.equals(RunStatus.SUCCEEDED.name());
+        text.append(ok ? "> [!NOTE]\n" : "> [!CAUTION]\n");
+        text.append("> **Merged and ").append(ok ? "applied" : "the apply failed").append(":** ").append(pullRequest)
+                .append(" was merged as `").append(shortCommit(mergeCommit)).append("`; run `").append(runId).append("` ")
+                .append(ok ? "succeeded" : status.toLowerCase(Locale.ROOT)).append(".\n>\n");
+        text.append("> | stage | applied |\n> |---|---|\n");
+        applied.forEach((stage, plan) -> text.append("> | `").append(stage).append("` | ").append(plan).append(" |\n"));
+        if (!preview.isEmpty()) {
+            var differing = new java.util.TreeSet<String>();
+            applied.forEach((stage, plan) -> {
+                if (!plan.equals(preview.get(stage))) differing.add(stage);
+            });
+            preview.keySet().forEach(stage -> {
+                if (!applied.containsKey(stage)) differing.add(stage);
+            });
+            text.append(">\n> ").append(differing.isEmpty() ? "The applied plan matched this preview."
+                    : "**The applied plan differed from this preview** in " + String.join(", ", differing.stream().map(s -> "`" + s + "`").toList())
+                    + " (preview: " + String.join(", ", differing.stream().map(s -> s + " " + preview.getOrDefault(s, "not previewed")).toList())
+                    + "; applied: " + String.join(", ", differing.stream().map(s -> s + " " + applied.getOrDefault(s, "not applied")).toList()) + ").").append('\n');
+        }
+        return withMergeSection(body, text.toString());
+    }
+
+    private static String withMergeSection(String body, String section) {
+        var block = MERGE_OPEN + "\n" + section + MERGE_CLOSE + "\n";
+        int open = body.indexOf(MERGE_OPEN);
+        String text;
+        if (open >= 0) {
+            int close = body.indexOf(MERGE_CLOSE, open);
+            int after = close < 0 ? body.length() : close + MERGE_CLOSE.length();
+            if (after < body.length() && body.charAt(after) == '\n') after++;
+            text = body.substring(0, open) + block + body.substring(after);
+        } else {
+            int end = body.indexOf('\n');
+            text = end < 0 ? body + "\n" + block : body.substring(0, end + 1) + block + body.substring(end + 1);
+        }
+        return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS);
     }
 }

@@ -19,7 +19,10 @@ import java.util.function.Supplier;
  * {@code cairn/plan/INFRA} when the run starts; at Finish one comment per infrastructure, created
  * or edited in place (found by {@link PreviewComment#marker}), and the status set to success with
  * the summary or failure with the first error line. Every other run goes to {@code others} (the
- * Slack threads); previews do not, so a channel is not flooded by PR plans.
+ * Slack threads); of a preview only its end does (not a superseded one), and the Slack notifier
+ * posts it only when the manifest asks ({@code notifications.slack.previews}), so a channel is
+ * not flooded by PR plans. A push's apply run that ends is also told to the merged PR whose
+ * comment is linked to its commit ({@link MergeLinks}).
  *
  * <p>Never throws into the run: a failed call is logged (without the token) and the run goes on.
  * Every text goes through a {@link Redactor} that knows the infrastructure's sensitive output values.
@@ -31,6 +34,7 @@ public final class PreviewNotifier implements RunNotifier {
     private final ForgeApi github;
     private final ForgeApi gitlab;
     private final Supplier<Redactor> secrets;
+    private final MergeLinks links;
 
     /**
      * @param github  the GitHub client, or null (no token): GitHub previews are then only kept out of {@code others}
@@ -38,6 +42,12 @@ public final class PreviewNotifier implements RunNotifier {
      * @param secrets a redactor that already knows the secret values Cairn holds (the token); may be empty
      */
     public PreviewNotifier(RunNotifier others, ForgeApi github, ForgeApi gitlab, Supplier<Redactor> secrets) {
+        this(others, github, gitlab, secrets, null);
+    }
+
+    /** @param links the merged PRs' comments by merge commit: a push's apply run that finishes is told to them; null: none */
+    public PreviewNotifier(RunNotifier others, ForgeApi github, ForgeApi gitlab, Supplier<Redactor> secrets, MergeLinks links) {
+        this.links = links;
         this.others = others;
         this.github = github;
         this.gitlab = gitlab;
@@ -94,10 +104,15 @@ public final class PreviewNotifier implements RunNotifier {
     public void runFinished(Run run, Map<String, StageOutputs> outputs) {
         var target = Target.of(run, github, gitlab);
         if (target == null) {
-            if (!Previews.isPreview(run.trigger())) others.runFinished(run, outputs);
+            if (!Previews.isPreview(run.trigger())) {
+                others.runFinished(run, outputs);
+                mergeApplied(run);
+            } else if (!superseded(run)) {
+                others.runFinished(run, outputs); // the Slack notifier posts it only when the manifest asks (slack.previews)
+            }
             return;
         }
-        if (run.error() != null && run.error().contains(Previews.SUPERSEDED)) {
+        if (superseded(run)) {
             // the comment belongs to the newer head's preview now: only this head's status is closed
             try {
                 target.forge().setStatus(target.repository(), run.revision(), ForgeApi.State.FAILURE, statusContext(run.infrastructure()),
@@ -123,6 +138,41 @@ public final class PreviewNotifier implements RunNotifier {
                     : ForgeApi.State.FAILURE, statusContext(run.infrastructure()), PreviewComment.statusLine(run, redactor));
         } catch (Exception e) {
             warn("status", run, e);
+        }
+        others.runFinished(run, outputs); // the Slack notifier posts it only when the manifest asks (slack.previews)
+    }
+
+    private static boolean superseded(Run run) {
+        return run.error() != null && run.error().contains(Previews.SUPERSEDED);
+    }
+
+    /**
+     * A push's apply run that finished: its outcome is recorded for the merge commit, and the merged
+     * PR's comment linked to it (if the PR-merged webhook came already) shows the result. Only
+     * counts and statuses are written, never free text.
+     */
+    private void mergeApplied(Run run) {
+        if (links == null || run.action() != dev.cairn.reconciler.run.RunAction.APPLY || run.trigger() == null
+                || !run.trigger().contains(":push ") || run.revision() == null) return;
+        try {
+            var outcome = PreviewComment.outcome(run);
+            links.applied(run.infrastructure(), run.revision(), outcome, java.time.Instant.now());
+            var link = links.link(run.infrastructure(), run.revision());
+            if (link.isEmpty()) return;
+            var l = link.get();
+            var forge = l.source().equals("gitlab") ? gitlab : github;
+            if (forge == null) return;
+            var label = l.repository() + (l.source().equals("gitlab") ? "!" : "#") + l.number();
+            var comment = forge.findComments(l.repository(), l.number(), PreviewComment.marker(run.infrastructure())).stream()
+                    .filter(c -> c.id() == l.commentId()).findFirst();
+            if (comment.isEmpty()) return;
+            // the stored outcome, not this run's: of two apply runs of one commit the first recorded wins
+            var shown = links.applied(run.infrastructure(), run.revision()).orElse(outcome);
+            var text = PreviewComment.applied(comment.get().body(), label, run.revision(), shown);
+            if (!text.equals(comment.get().body())) forge.updateComment(l.repository(), l.number(), l.commentId(), text);
+            LOG.info("told " + label + " the apply result of " + run.infrastructure() + " run " + run.id());
+        } catch (Exception e) {
+            warn("merge result", run, e);
         }
     }
 

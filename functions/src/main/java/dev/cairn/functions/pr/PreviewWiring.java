@@ -47,12 +47,17 @@ public final class PreviewWiring {
 
     /** {@code others} wrapped so that preview runs are told to their PR (when a token is set) and kept out of {@code others}. */
     public static RunNotifier notifier(Map<String, String> env, RunNotifier others) {
+        return notifier(env, others, null);
+    }
+
+    /** The same, telling a merged PR's comments the result of the merge commit's apply run ({@code links}; null: not told). */
+    public static RunNotifier notifier(Map<String, String> env, RunNotifier others, MergeLinks links) {
         var tokens = java.util.stream.Stream.of(env.get(GITHUB_TOKEN), env.get(GITLAB_TOKEN))
                 .filter(t -> t != null && !t.isBlank()).map(String::strip).toList();
         return new PreviewNotifier(others, github(env).orElse(null), gitlab(env).orElse(null), () -> {
             var redactor = new Redactor();
             tokens.forEach(redactor::add);
             return redactor;
-        });
+        }, links);
     }
 }

@@ -24,11 +24,12 @@ import java.util.List;
  * @param actor       who acted, {@code github:octocat}
  * @param previousHead the head before this new one (GitHub {@code before} of a {@code synchronize},
  *                     GitLab {@code oldrev} of an {@code update}), or null: its preview is superseded
+ * @param mergeCommit the merge commit of a {@link Kind#MERGED} event ({@code merge_commit_sha}), or null
  */
 public record PullRequestEvent(String source, String deliveryId, Kind kind, String action, long number,
                                String repository, List<String> cloneUrls, String baseBranch, String baseSha,
                                String headSha, String headRef, boolean fromFork, String headRepository, String actor,
-                               String previousHead) {
+                               String previousHead, String mergeCommit) {
 
     public enum Kind {
         /** opened, reopened, or a new head: preview it */

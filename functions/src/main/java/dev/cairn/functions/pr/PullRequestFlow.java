@@ -34,8 +34,10 @@ import java.util.Optional;
  * one preview run per changed infrastructure, named from the PR, the infrastructure and the head
  * (so a redelivery, or another delivery of the same head, maps to the run already started).
  *
- * <p>A merged PR starts nothing (the merge commit's push reconciles); a PR closed without merge
- * is recorded stale. When handling fails after the delivery was recorded, the delivery is
+ * <p>A merged PR starts nothing (the merge commit's push reconciles): each of its preview comments
+ * says "merged: applying in run R", R the apply run the merge commit's push starts
+ * ({@link MergeLinks#applyRun}), and the comment is linked to that run ({@link MergeLinks}) so
+ * that its result lands in the same comment; a PR closed without merge is recorded stale. When handling fails after the delivery was recorded, the delivery is
  * forgotten and the failure rethrown (answered 5xx), as for pushes.
  */
 public final class PullRequestFlow {
@@ -48,10 +50,18 @@ public final class PullRequestFlow {
     private final Optional<String> configuredRepoUrl;
     private final Clock clock;
     private final Map<String, ForgeApi> forges;
+    private final MergeLinks links;
 
     /** @param forges the clients by source ({@code github}, {@code gitlab}): stale and fork-refused comments; none: nothing posted */
     public PullRequestFlow(DeliveryStore deliveries, AuditLog audit, RunLauncher launcher, ChangeDetector detector,
                            GitMirror mirror, Optional<String> configuredRepoUrl, Clock clock, Map<String, ForgeApi> forges) {
+        this(deliveries, audit, launcher, detector, mirror, configuredRepoUrl, clock, forges, null);
+    }
+
+    /** @param links where a merged PR's comments are linked to the merge commit's apply run; null: the comments say merged, no result follows */
+    public PullRequestFlow(DeliveryStore deliveries, AuditLog audit, RunLauncher launcher, ChangeDetector detector,
+                           GitMirror mirror, Optional<String> configuredRepoUrl, Clock clock, Map<String, ForgeApi> forges, MergeLinks links) {
+        this.links = links;
         this.forges = forges;
         this.deliveries = deliveries;
         this.audit = audit;
@@ -87,7 +97,10 @@ public final class PullRequestFlow {
         var url = fetchUrl.get();
         switch (pr.kind()) {
             case MERGED -> {
-                record("-", pr, "merged", Map.of());
+                int marked = markMerged(pr);
+                body.put("mergeCommit", pr.mergeCommit());
+                body.put("mergedComments", marked);
+                record("-", pr, "merged", Map.of("mergeCommit", String.valueOf(pr.mergeCommit()), "comments", String.valueOf(marked)));
                 body.put("outcome", "merged");
                 body.put("message", pr.label() + " was merged: the merge commit's push reconciles; no preview");
                 return new WebhookResponse(200, body);
@@ -205,6 +218,37 @@ public final class PullRequestFlow {
                 forge.updateComment(pr.repository(), pr.number(), comment.id(), stale);
                 marked++;
             }
+        }
+        return marked;
+    }
+
+    /**
+     * Every live preview comment of a merged PR says which apply run the merge commit's push starts,
+     * and is linked to it; when that run already finished (the push came first and was quick), the
+     * result is shown at once. Stale and fork-refused comments are left alone. A failed call fails
+     * the delivery (5xx), so the redelivery tries again; a redelivery writes the same text.
+     */
+    private int markMerged(PullRequestEvent pr) throws IOException, InterruptedException {
+        var forge = forges.get(pr.source());
+        if (forge == null || pr.mergeCommit() == null) return 0;
+        int marked = 0;
+        for (var comment : forge.findComments(pr.repository(), pr.number(), "<!-- cairn:preview:")) {
+            if (comment.body().contains(FORK_MARKER) || comment.body().contains("**Stale:**")) continue;
+            var infra = PreviewComment.infrastructureOf(comment.body());
+            if (infra == null) continue;
+            var merge = pr.mergeCommit();
+            if (links != null) links.link(infra, merge, new MergeLinks.Link(pr.source(), pr.repository(), pr.number(), comment.id()), clock.instant());
+            var outcome = links == null ? Optional.<String>empty() : links.applied(infra, merge);
+            var text = outcome.isPresent() ? PreviewComment.applied(comment.body(), pr.label(), merge, outcome.get())
+                    : PreviewComment.merged(comment.body(), pr.label(), merge, MergeLinks.applyRun(infra, merge));
+            if (!text.equals(comment.body())) forge.updateComment(pr.repository(), pr.number(), comment.id(), text);
+            if (outcome.isEmpty() && links != null) {
+                // the run may have finished between the read and the edit: its notifier saw the link and wrote
+                // the result, which "merged" just overwrote; write the result again
+                var late = links.applied(infra, merge);
+                if (late.isPresent()) forge.updateComment(pr.repository(), pr.number(), comment.id(), PreviewComment.applied(comment.body(), pr.label(), merge, late.get()));
+            }
+            marked++;
         }
         return marked;
     }

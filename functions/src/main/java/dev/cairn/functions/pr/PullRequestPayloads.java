@@ -58,7 +58,8 @@ public final class PullRequestPayloads {
                 urls(repo, "clone_url", "html_url"), branch(base, "pull_request.base.ref"),
                 commit(base, "pull_request.base.sha"), commit(head, "pull_request.head.sha"),
                 "refs/pull/" + number + "/head", fromFork, headRepository, "github:" + sender,
-                action.equals("synchronize") ? optionalCommit(root, "before") : null)), null);
+                action.equals("synchronize") ? optionalCommit(root, "before") : null,
+                kind == PullRequestEvent.Kind.MERGED ? optionalCommit(pr, "merge_commit_sha") : null)), null);
     }
 
     public static Parsed gitlab(String deliveryId, byte[] body) {
@@ -93,7 +94,8 @@ public final class PullRequestPayloads {
                 branch(attributes, "object_attributes.target_branch"), null,
                 commit(lastCommit, "object_attributes.last_commit.id"),
                 "refs/merge-requests/" + iid + "/head", fromFork, headRepository, "gitlab:" + user,
-                action.equals("update") ? optionalCommit(attributes, "oldrev") : null)), null);
+                action.equals("update") ? optionalCommit(attributes, "oldrev") : null,
+                kind == PullRequestEvent.Kind.MERGED ? optionalCommit(attributes, "merge_commit_sha") : null)), null);
     }
 
     /** A commit id the payload may carry; null when absent or not a commit id. */

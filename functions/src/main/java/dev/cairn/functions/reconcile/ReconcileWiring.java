@@ -72,7 +72,7 @@ final class ReconcileWiring {
      * Prepare beside the run); no channel, no Slack call. No token: no notifier.
      */
     static RunNotifier notifier(Map<String, String> env, ThreadStore threads, BlobStore blobs) {
-        return dev.cairn.functions.pr.PreviewWiring.notifier(env, slackNotifier(env, threads, blobs));
+        return dev.cairn.functions.pr.PreviewWiring.notifier(env, slackNotifier(env, threads, blobs), new dev.cairn.functions.pr.MergeLinks(threads));
     }
 
     private static RunNotifier slackNotifier(Map<String, String> env, ThreadStore threads, BlobStore blobs) {

@@ -6,6 +6,7 @@ import com.slack.api.methods.SlackApiTextResponse;
 import dev.cairn.reconciler.approval.ApprovalStore;
 import dev.cairn.reconciler.manifest.Spec;
 import dev.cairn.reconciler.notify.RunNotifier;
+import dev.cairn.reconciler.preview.Previews;
 import dev.cairn.reconciler.run.Redactor;
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.RunAction;
@@ -55,9 +56,13 @@ public final class SlackNotifier implements RunNotifier {
      * @param events what the manifest asks for ({@code plan}, {@code apply}, {@code failure},
      *               {@code approval}, {@code drift}); empty: everything
      */
-    public record Target(String channel, Set<String> events) {
+    public record Target(String channel, Set<String> events, boolean previews) {
         public Target {
             events = events == null ? Set.of() : Set.copyOf(events);
+        }
+
+        public Target(String channel, Set<String> events) {
+            this(channel, events, false);
         }
 
         public boolean wants(String event) {
@@ -69,7 +74,8 @@ public final class SlackNotifier implements RunNotifier {
             if (notifications == null || notifications.slack() == null) return null;
             var channel = notifications.slack().channel();
             if (channel == null || channel.isBlank()) return null;
-            return new Target(channel, notifications.slack().events() == null ? Set.of() : Set.copyOf(notifications.slack().events()));
+            return new Target(channel, notifications.slack().events() == null ? Set.of() : Set.copyOf(notifications.slack().events()),
+                    notifications.slack().postsPreviews());
         }
     }
 
@@ -94,6 +100,7 @@ public final class SlackNotifier implements RunNotifier {
 
     @Override
     public void runStarted(Run run) {
+        if (Previews.isPreview(run.trigger())) return; // a preview is one message, at its end
         safely("chat.postMessage", () -> {
             var target = targetOf.apply(run);
             if (target == null || !target.wants(event(run))) return;
@@ -109,6 +116,7 @@ public final class SlackNotifier implements RunNotifier {
 
     @Override
     public void stageChanged(Run run, StageResult stage) {
+        if (Previews.isPreview(run.trigger())) return;
         editHead(run, stage.status().done(), new Redactor());
     }
 
@@ -124,6 +132,10 @@ public final class SlackNotifier implements RunNotifier {
         outputs.values().forEach(s -> s.values().values().forEach(v -> {
             if (v.sensitive()) redactor.add(v.value());
         }));
+        if (Previews.isPreview(run.trigger())) {
+            previewFinished(run, outputs, redactor);
+            return;
+        }
         editHead(run, true, redactor);
         safely("chat.postMessage", () -> {
             var target = targetOf.apply(run);
@@ -132,6 +144,25 @@ public final class SlackNotifier implements RunNotifier {
             if (!target.wants(event(run)) && !(run.status() == RunStatus.FAILED && target.wants("failure"))) return;
             post(run, target, run.infrastructure() + " " + run.action().name().toLowerCase() + " " + run.status().name().toLowerCase(),
                     BlockKit.result(run, outputs), redactor, false);
+        });
+    }
+
+    /**
+     * A finished PR/MR plan preview, when the manifest asks ({@code notifications.slack.previews}):
+     * one message in the channel naming the PR and its head, never a thread.
+     */
+    private void previewFinished(Run run, Map<String, StageOutputs> outputs, Redactor redactor) {
+        safely("chat.postMessage", () -> {
+            var target = targetOf.apply(run);
+            if (target == null || !target.previews()) return;
+            var head = run.revision() == null ? "?" : run.revision().substring(0, Math.min(12, run.revision().length()));
+            var text = "preview of " + Previews.pullRequest(run.trigger()) + " at " + head + ": " + run.infrastructure() + " plan "
+                    + run.status().name().toLowerCase();
+            var blocks = new java.util.ArrayList<Map<String, Object>>();
+            blocks.add(BlockKit.section(":mag: *plan preview* of " + BlockKit.clip(Previews.pullRequest(run.trigger())) + " at `" + head + "`"));
+            blocks.addAll(BlockKit.result(run, outputs));
+            var body = redactor.apply(JSON.toJson(BlockKit.limited(blocks)));
+            ok(slack.get().chatPostMessage(r -> r.channel(target.channel()).text(redactor.apply(BlockKit.clip(text))).blocksAsString(body)));
         });
     }
 

@@ -171,4 +171,40 @@ class SlackNotifierIT {
         notifier.driftFound(run);
         assertThat(threads.get("prod", run.id())).isEmpty();
     }
+
+    static Run preview(long version) {
+        var plan = new PlanSummary(1, 0, 0, List.of(new PlanSummary.ResourceChange("terraform_data.vpc", PlanSummary.Action.CREATE)), List.of());
+        var results = new LinkedHashMap<String, StageResult>();
+        results.put("network", new StageResult("network", StageStatus.PLANNED, plan, null, Instant.now(), null, null));
+        return new Run("20261201T130000Z-p0123", "prod", RunAction.PLAN, RunStatus.SUCCEEDED,
+                dev.cairn.reconciler.preview.Previews.trigger("github", "acme/infra#7", "6113728f27ae82c7b1a177c8d03f9e96e0adf246"),
+                "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c", Instant.now(), Instant.now(), List.of(), results, null, version);
+    }
+
+    @Test
+    void previewsStayOutOfTheChannelUnlessTheManifestAsksThenEachIsOneRedactedMessage() {
+        var outputs = Map.of("network", new StageOutputs("network", "r0", Instant.now(),
+                Map.of("db_password", new StageOutputs.Output("hunter2-secret", true))));
+        var spec = new dev.cairn.reconciler.manifest.Spec.NotificationsSpec(new dev.cairn.reconciler.manifest.Spec.NotificationsSpec.SlackSpec("#infra-prod", List.of()));
+        var off = notifier(SlackNotifier.Target.of(spec));
+        off.runStarted(preview(0));
+        off.runFinished(preview(2), outputs);
+        assertThat(api.appCalls()).as("default off").isEmpty();
+
+        var asked = new dev.cairn.reconciler.manifest.Spec.NotificationsSpec(
+                new dev.cairn.reconciler.manifest.Spec.NotificationsSpec.SlackSpec("#infra-prod", List.of(), true));
+        var on = notifier(SlackNotifier.Target.of(asked));
+        var started = preview(0);
+        on.runStarted(started);
+        on.stageChanged(started, started.stage("network"));
+        on.runFinished(preview(2), outputs);
+        var calls = api.appCalls();
+        assertThat(calls.stream().map(SlackWebApi.Call::method)).as("one message per preview run, no thread").containsExactly("chat.postMessage");
+        assertThat(calls.getFirst().form()).containsEntry("channel", "#infra-prod").doesNotContainKey("thread_ts");
+        assertThat(calls.getFirst().form().get("text")).isEqualTo("preview of acme/infra#7 at 0d1a26e67d8f: prod plan succeeded");
+        assertThat(calls.getFirst().form().get("blocks")).contains("plan preview", "acme/infra#7", "0d1a26e67d8f");
+        SlackWebApi.assertWithinBlockKitLimits(calls.getFirst());
+        assertThat(calls.getFirst().body()).doesNotContain("hunter2").doesNotContain("xoxb-test");
+        assertThat(threads.get("prod", started.id())).isEmpty();
+    }
 }

@@ -66,7 +66,15 @@ public record Spec(
     }
 
     public record NotificationsSpec(SlackSpec slack) {
-        public record SlackSpec(String channel, List<String> events) {
+        /** @param previews also post finished PR/MR plan previews to the channel; null or false: not */
+        public record SlackSpec(String channel, List<String> events, Boolean previews) {
+            public SlackSpec(String channel, List<String> events) {
+                this(channel, events, null);
+            }
+
+            public boolean postsPreviews() {
+                return Boolean.TRUE.equals(previews);
+            }
         }
     }
 }
