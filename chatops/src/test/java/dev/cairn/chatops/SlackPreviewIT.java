@@ -184,6 +184,8 @@ class SlackPreviewIT {
         push("refs/heads/feature", "refs/pull/10/head");
         pull(10, dev, "main", "mallory/infra", "open");
         pull(11, dev, "main", "acme/infra", "closed");
+        pull(12, dev, "main", "acme/infra", "closed");
+        pulls.get("12").put("merged", true).put("merged_at", "2026-12-01T00:00:00Z");
         var endpoint = serve(github());
 
         assertThat(refusal(endpoint, "plan dev --pr 99")).contains("there is no pull request acme/infra#99").contains("404");
@@ -192,6 +194,7 @@ class SlackPreviewIT {
         assertThat(refusal(endpoint, "plan prod --pr 7")).contains("does not change `prod` (it changes `dev`)").contains("`/infra plan dev --pr 7`");
         assertThat(refusal(endpoint, "plan dev --pr 10")).contains("another repository (mallory/infra)").contains("previews: {forks: true}");
         assertThat(refusal(endpoint, "plan dev --pr 11")).contains("acme/infra#11 is closed: nothing to preview");
+        assertThat(refusal(endpoint, "plan dev --pr 12")).contains("acme/infra#12 is merged").contains("merge commit's push reconciles");
         // the grammar
         assertThat(refusal(endpoint, "plan dev --pr seven")).contains("`seven` is not a pull request number");
         assertThat(refusal(endpoint, "apply dev --pr 7")).contains("only `/infra plan INFRA --pr N`");
