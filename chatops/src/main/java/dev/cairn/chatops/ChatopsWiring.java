@@ -73,13 +73,31 @@ public final class ChatopsWiring {
         var catalogRead = java.util.concurrent.CompletableFuture.runAsync(catalog::view);
         var slack = com.slack.api.Slack.getInstance(apiConfig(apiUrl));
         Function<String, java.util.Set<String>> groups = user -> SlackApp.groups(slack.methods(token), user);
-        var app = new SlackApp(signing, token, slack, new InfraService(catalog, stores, groups, clock), clock);
+        var previews = previews(env, stores.launcher(), secrets);
+        var app = new SlackApp(signing, token, slack, new InfraService(catalog, stores, groups, clock, previews), clock);
         try {
             catalogRead.join();
         } catch (java.util.concurrent.CompletionException e) {
             LoggerHolder.LOG.warn("the infrastructure repository cannot be read yet: {}", e.getCause().getMessage());
         }
         return app;
+    }
+
+    /**
+     * {@code /infra plan INFRA --pr N}: the forge clients of {@code CAIRN_GITHUB_TOKEN} /
+     * {@code CAIRN_GITLAB_TOKEN} (as the webhook's), the repository {@code CAIRN_REPO_URL}, and
+     * bare clones under {@code CAIRN_GIT_CACHE_DIR} built on first use (its token
+     * {@code CAIRN_GIT_TOKEN_NAME}, user {@code CAIRN_GIT_USERNAME}).
+     */
+    static PullRequestPreviews previews(Map<String, String> env, RunLauncher launcher, CachedSecrets secrets) {
+        var repoUrl = java.util.Optional.ofNullable(env.get("CAIRN_REPO_URL")).filter(u -> !blank(u)).map(String::strip);
+        var tokenName = env.get("CAIRN_GIT_TOKEN_NAME");
+        java.util.function.Supplier<dev.cairn.functions.GitMirror> mirror = () -> new dev.cairn.functions.GitMirror(
+                blank(env.get("CAIRN_GIT_CACHE_DIR")) ? dev.cairn.functions.GitMirror.defaultCacheDir() : Path.of(env.get("CAIRN_GIT_CACHE_DIR")),
+                () -> blank(tokenName) ? java.util.Optional.empty() : java.util.Optional.of(secrets.get(tokenName.strip())),
+                env.getOrDefault("CAIRN_GIT_USERNAME", "x-access-token"));
+        return new PullRequestPreviews(env, repoUrl, dev.cairn.functions.pr.PreviewWiring.forges(env), mirror,
+                new dev.cairn.reconciler.change.ChangeDetector(dev.cairn.reconciler.manifest.RepoPath.fromEnv(env)), launcher);
     }
 
     static com.slack.api.SlackConfig apiConfig(String apiUrl) {

@@ -13,17 +13,22 @@ import dev.cairn.reconciler.diag.Suggestions;
  * group):
  *
  * <pre>
- * command := "plan" INFRA opts | "apply" INFRA opts | "destroy" INFRA opts
+ * command := "plan" INFRA (opts | pr) | "apply" INFRA opts | "destroy" INFRA opts
  *          | "status" [INFRA] | "history" INFRA | "outputs" INFRA opts
  *          | "approve" RUN [STAGE] | "reject" RUN [STAGE] [REASON...] | "cancel" RUN
  *          | "unlock" INFRA | "help" | (empty)
  * opts    := ("--stage" STAGE | "--stage=" STAGE)*
+ * pr      := ("--pr" N | "--pr=" N)   N: 7, #7 or !7 (a pull request of GitHub, a merge request of GitLab)
  * RUN     := INFRA "/" RUN_ID   (as the run's thread shows it)
  * </pre>
  *
  * Infrastructure names are checked against the known ones with a did-you-mean.
  */
-public record InfraCommand(Verb verb, String infrastructure, String run, String stage, String reason) {
+public record InfraCommand(Verb verb, String infrastructure, String run, String stage, String reason, Long pullRequest) {
+
+    public InfraCommand(Verb verb, String infrastructure, String run, String stage, String reason) {
+        this(verb, infrastructure, run, stage, reason, null);
+    }
 
     public enum Verb {
         PLAN, APPLY, DESTROY, STATUS, HISTORY, OUTPUTS, APPROVE, REJECT, CANCEL, UNLOCK, HELP;
@@ -35,6 +40,7 @@ public record InfraCommand(Verb verb, String infrastructure, String run, String 
 
     public static final String USAGE = String.join("\n",
             "`/infra plan|apply|destroy INFRA [--stage S]` reconcile an infrastructure",
+            "`/infra plan INFRA --pr N` preview pull request #N (merge request !N) as its webhook would: the plan goes to the PR",
             "`/infra status [INFRA]` last run, stages and lock",
             "`/infra history INFRA` recent runs",
             "`/infra outputs INFRA [--stage S]` outputs (sensitive ones masked)",
@@ -60,7 +66,8 @@ public record InfraCommand(Verb verb, String infrastructure, String run, String 
             case HELP -> new InfraCommand(verb, null, null, null, null);
             case PLAN, APPLY, DESTROY, OUTPUTS -> {
                 var infra = infrastructure(tokens.required("INFRA"), infrastructures);
-                yield new InfraCommand(verb, infra, null, stageOption(tokens), null);
+                var options = options(tokens, verb);
+                yield new InfraCommand(verb, infra, null, options.stage, null, options.pullRequest);
             }
             case STATUS -> new InfraCommand(verb, tokens.more() ? infrastructure(tokens.next(), infrastructures) : null, null, null, null);
             case HISTORY, UNLOCK -> new InfraCommand(verb, infrastructure(tokens.required("INFRA"), infrastructures), null, null, null);
@@ -94,19 +101,40 @@ public record InfraCommand(Verb verb, String infrastructure, String run, String 
                 + (known.isEmpty() ? "" : " (known: " + String.join(", ", known.stream().sorted().toList()) + ")"));
     }
 
-    private static String stageOption(Tokens tokens) {
-        String stage = null;
+    private static final class Options {
+        String stage;
+        Long pullRequest;
+    }
+
+    private static Options options(Tokens tokens, Verb verb) {
+        var options = new Options();
+        var known = verb == Verb.PLAN ? List.of("--stage", "--pr") : List.of("--stage");
         while (tokens.more() && tokens.peek().startsWith("--")) {
             var option = tokens.next();
-            if (option.equals("--stage")) stage = tokens.required("STAGE after --stage");
-            else if (option.startsWith("--stage=")) stage = option.substring("--stage=".length());
-            else {
-                var close = Suggestions.closest(option.contains("=") ? option.substring(0, option.indexOf('=')) : option, List.of("--stage"));
+            if (option.equals("--stage") || option.startsWith("--stage=")) {
+                options.stage = option.equals("--stage") ? tokens.required("STAGE after --stage") : option.substring("--stage=".length());
+                if (options.stage.isBlank()) throw new UsageException("--stage needs a stage name");
+            } else if (verb == Verb.PLAN && (option.equals("--pr") || option.startsWith("--pr="))) {
+                options.pullRequest = pullRequestNumber(option.equals("--pr") ? tokens.required("the pull request number after --pr") : option.substring("--pr=".length()));
+            } else if (option.equals("--pr") || option.startsWith("--pr=")) {
+                throw new UsageException("--pr previews a pull request, which never applies: only `/infra plan INFRA --pr N`");
+            } else {
+                var close = Suggestions.closest(option.contains("=") ? option.substring(0, option.indexOf('=')) : option, known);
                 throw new UsageException("unknown option `" + option + "`" + (close == null ? "" : "; did you mean `" + close + "`?"));
             }
-            if (stage.isBlank()) throw new UsageException("--stage needs a stage name");
         }
-        return stage;
+        if (options.stage != null && options.pullRequest != null) {
+            throw new UsageException("--stage and --pr do not go together: a preview plans the stages the pull request changes, as its webhook does");
+        }
+        return options;
+    }
+
+    private static long pullRequestNumber(String text) {
+        var digits = text.startsWith("#") || text.startsWith("!") ? text.substring(1) : text;
+        if (!digits.matches("[1-9][0-9]{0,9}")) {
+            throw new UsageException("`" + text + "` is not a pull request number: write --pr 7 (or #7, !7 for a GitLab merge request)");
+        }
+        return Long.parseLong(digits);
     }
 
     static List<String> tokenize(String text) {

@@ -45,15 +45,25 @@ public final class InfraService {
     private final Stores stores;
     private final Function<String, Set<String>> groupsOf;
     private final Clock clock;
+    private final PullRequestPreviews previews;
 
-    /** @param groupsOf the user groups ({@code S...}) a user belongs to; asked only when a policy names groups */
     public InfraService(Catalog catalog, Stores stores, Function<String, Set<String>> groupsOf, Clock clock) {
+        this(catalog, stores, groupsOf, clock, null);
+    }
+
+    /**
+     * @param groupsOf the user groups ({@code S...}) a user belongs to; asked only when a policy names groups
+     * @param previews {@code /infra plan INFRA --pr N}, or null where pull request previews are not wired
+     */
+    public InfraService(Catalog catalog, Stores stores, Function<String, Set<String>> groupsOf, Clock clock, PullRequestPreviews previews) {
         this.catalog = catalog;
         this.stores = stores;
         this.groupsOf = groupsOf;
         this.clock = clock;
+        this.previews = previews;
     }
 
+    /** @param groupsOf the user groups ({@code S...}) a user belongs to; asked only when a policy names groups */
     public Map<String, Object> command(SlashCommand slash) {
         var view = catalog.view();
         InfraCommand command;
@@ -77,7 +87,7 @@ public final class InfraService {
                     + "` refused: " + decision.reason())));
         }
         return switch (command.verb()) {
-            case PLAN, APPLY, DESTROY -> launch(slash, command, view);
+            case PLAN, APPLY, DESTROY -> command.pullRequest() != null ? preview(slash, entry.name(), command.pullRequest()) : launch(slash, command, view);
             case STATUS -> statusOf(entry.name());
             case HISTORY -> history(entry.name());
             case OUTPUTS -> outputs(entry.name(), command.stage());
@@ -113,6 +123,25 @@ public final class InfraService {
             stores.deliveries().forget("slack", slash.triggerId());
             throw e;
         }
+    }
+
+    /**
+     * {@code /infra plan INFRA --pr N}: allowed as a plan of INFRA is (the policy was asked above);
+     * the preview is started before the ack, as every run is. A retry of the same command maps to
+     * the run already started (its name is the webhook's: infrastructure, PR and head).
+     */
+    private Map<String, Object> preview(SlashCommand slash, String infra, long number) {
+        if (previews == null) {
+            audit(infra, slash.user(), "plan", "refused", Map.of("pullRequest", String.valueOf(number), "reason", "previews not wired"));
+            return ephemeral("no previews here", List.of(BlockKit.section(":warning: pull request previews are not set up for this Slack app")));
+        }
+        var outcome = previews.start(infra, number, slash.user());
+        audit(infra, slash.user(), "plan", outcome.started() ? "started" : "refused", outcome.details());
+        if (!outcome.started()) {
+            return ephemeral("no preview: " + outcome.message(), List.of(BlockKit.section(":information_source: `/infra plan " + infra + " --pr " + number
+                    + "`: " + outcome.message())));
+        }
+        return inChannel("preview of " + infra + " started", List.of(BlockKit.section(":mag: " + outcome.message() + " (asked by <@" + slash.user() + ">)")));
     }
 
     /**

@@ -34,4 +34,36 @@ class InfraCommandTest {
         assertThatThrownBy(() -> InfraCommand.parse("approve prod", KNOWN)).hasMessageContaining("INFRA/RUN_ID");
         assertThatThrownBy(() -> InfraCommand.parse("plan \"prod", KNOWN)).hasMessageContaining("quote");
     }
+
+    @Test
+    void planTakesAPullRequestNumber() {
+        assertThat(InfraCommand.parse("plan dev --pr 7", KNOWN)).isEqualTo(new InfraCommand(Verb.PLAN, "dev", null, null, null, 7L));
+        assertThat(InfraCommand.parse("plan dev --pr=#12", KNOWN).pullRequest()).isEqualTo(12L);
+        assertThat(InfraCommand.parse("plan dev --pr !3", KNOWN).pullRequest()).isEqualTo(3L);
+        assertThat(InfraCommand.parse("plan dev", KNOWN).pullRequest()).isNull();
+        assertThatThrownBy(() -> InfraCommand.parse("plan dev --pr", KNOWN)).hasMessage("missing the pull request number after --pr");
+        assertThatThrownBy(() -> InfraCommand.parse("plan dev --pr 0", KNOWN)).hasMessageContaining("`0` is not a pull request number");
+        assertThatThrownBy(() -> InfraCommand.parse("destroy dev --pr 7", KNOWN)).hasMessageContaining("only `/infra plan INFRA --pr N`");
+        assertThatThrownBy(() -> InfraCommand.parse("plan dev --stage network --pr 7", KNOWN)).hasMessageContaining("do not go together");
+    }
+
+    @Test
+    void theForgeAndRepositoryComeFromTheRepoUrl() {
+        assertThat(PullRequestPreviews.forgeRepository(java.util.Map.of(), "https://github.com/acme/infra.git"))
+                .isEqualTo(new PullRequestPreviews.ForgeRepository("github", "acme/infra"));
+        assertThat(PullRequestPreviews.forgeRepository(java.util.Map.of(), "https://gitlab.com/acme/platform/infra.git"))
+                .isEqualTo(new PullRequestPreviews.ForgeRepository("gitlab", "acme/platform/infra"));
+        assertThat(PullRequestPreviews.forgeRepository(java.util.Map.of("CAIRN_GITHUB_API_URL", "https://ghe.example.com/api/v3"),
+                "https://ghe.example.com/acme/infra")).isEqualTo(new PullRequestPreviews.ForgeRepository("github", "acme/infra"));
+        assertThat(PullRequestPreviews.forgeRepository(java.util.Map.of("CAIRN_GITLAB_API_URL", "https://git.example.com/api/v4"),
+                "https://git.example.com/group/infra.git")).isEqualTo(new PullRequestPreviews.ForgeRepository("gitlab", "group/infra"));
+        assertThat(PullRequestPreviews.forgeRepository(java.util.Map.of("CAIRN_FORGE_REPOSITORY", "gitlab:acme/infra"), "file:///tmp/x"))
+                .isEqualTo(new PullRequestPreviews.ForgeRepository("gitlab", "acme/infra"));
+        assertThatThrownBy(() -> PullRequestPreviews.forgeRepository(java.util.Map.of(), "https://git.example.com/acme/infra"))
+                .hasMessageContaining("cannot tell which forge hosts CAIRN_REPO_URL (git.example.com)").hasMessageContaining("CAIRN_FORGE_REPOSITORY");
+        assertThatThrownBy(() -> PullRequestPreviews.forgeRepository(java.util.Map.of("CAIRN_FORGE_REPOSITORY", "bitbucket:a/b"), "file:///tmp/x"))
+                .hasMessage("CAIRN_FORGE_REPOSITORY must be github:OWNER/NAME or gitlab:GROUP/PROJECT");
+        assertThatThrownBy(() -> PullRequestPreviews.forgeRepository(java.util.Map.of(), "https://github.com/acme"))
+                .hasMessageContaining("not a OWNER/NAME repository");
+    }
 }

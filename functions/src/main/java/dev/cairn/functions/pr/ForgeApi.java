@@ -17,6 +17,33 @@ public interface ForgeApi {
     /** The commit status states, in Cairn's words; each forge spells them its way. */
     enum State { PENDING, SUCCESS, FAILURE }
 
+    /**
+     * A pull/merge request as its forge reports it now, reduced to what starting its preview needs.
+     *
+     * @param state          {@code open}, {@code closed} or {@code merged}
+     * @param headSha        its head commit
+     * @param headBranch     the head's branch name, in its own repository
+     * @param headRepository the head's repository ({@code someone/infra}), or {@code (deleted)} / {@code project 42}
+     * @param fromFork       the head lives in another repository (or its repository is gone)
+     * @param baseBranch     the branch it targets
+     * @param baseSha        the base branch commit the forge reports, or null (GitLab reports none)
+     * @param webUrl         its page, for people, or null
+     */
+    record PullRequest(long number, String state, String headSha, String headBranch, String headRepository, boolean fromFork,
+                       String baseBranch, String baseSha, String webUrl) {
+        public boolean open() {
+            return state.equals("open");
+        }
+    }
+
+    /**
+     * PR/MR {@code number} of {@code repository} (GitHub {@code GET /repos/O/N/pulls/N}, GitLab
+     * {@code GET /projects/P/merge_requests/IID}), or empty when there is no such PR/MR.
+     */
+    default Optional<PullRequest> pullRequest(String repository, long number) throws IOException, InterruptedException {
+        throw new IOException(getClass().getSimpleName() + " cannot read pull requests");
+    }
+
     /** Every comment on PR/MR {@code number} whose body contains {@code marker}, oldest first. */
     List<Comment> findComments(String repository, long number, String marker) throws IOException, InterruptedException;
 

@@ -140,10 +140,9 @@ public final class PullRequestFlow {
         if (!config.branch().equals(pr.baseBranch())) {
             return ignored(pr, body, pr.label() + " targets " + pr.baseBranch() + ", not the tracked branch (cairn.yaml tracks " + config.branch() + ")");
         }
-        if (pr.fromFork() && !config.previews().forksAllowed()) {
-            var reason = "no preview for " + pr.label() + ": its head is in another repository (" + pr.headRepository()
-                    + "), and terraform plan would run that code; set previews: {forks: true} in cairn.yaml on "
-                    + pr.baseBranch() + " to preview forks";
+        var forkRefusal = forkRefusal(pr, config);
+        if (forkRefusal.isPresent()) {
+            var reason = forkRefusal.get();
             record("-", pr, "refused", Map.of("reason", reason));
             var forge = forges.get(pr.source());
             if (forge != null) {
@@ -201,6 +200,18 @@ public final class PullRequestFlow {
         return new WebhookResponse(started.isEmpty() ? 200 : 202, body);
     }
 
+    /**
+     * The fork rule, shared with {@code /infra plan INFRA --pr N}: a PR whose head is in another
+     * repository gets no preview unless {@code config} (read at the base commit) sets
+     * {@code previews: {forks: true}}; the reason, for people, or empty when it may be previewed.
+     */
+    public static Optional<String> forkRefusal(PullRequestEvent pr, dev.cairn.reconciler.manifest.RepoConfig config) {
+        if (!pr.fromFork() || config.previews().forksAllowed()) return Optional.empty();
+        return Optional.of("no preview for " + pr.label() + ": its head is in another repository (" + pr.headRepository()
+                + "), and terraform plan would run that code; set previews: {forks: true} in cairn.yaml on "
+                + pr.baseBranch() + " to preview forks");
+    }
+
     static final String FORK_MARKER = "<!-- cairn:preview:fork-refused -->";
 
     /**
@@ -254,7 +265,7 @@ public final class PullRequestFlow {
     }
 
     /** The merge base of the PR's base and head: what the head branched from, so the base's own later changes are not the PR's. */
-    static ObjectId mergeBase(Repository repo, ObjectId base, ObjectId head) throws IOException {
+    public static ObjectId mergeBase(Repository repo, ObjectId base, ObjectId head) throws IOException {
         try (var walk = new RevWalk(repo)) {
             walk.setRevFilter(RevFilter.MERGE_BASE);
             walk.markStart(walk.parseCommit(base));

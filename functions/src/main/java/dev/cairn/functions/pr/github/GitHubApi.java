@@ -100,6 +100,30 @@ public final class GitHubApi implements ForgeApi {
         send("POST", "repos/" + repo(repository) + "/statuses/" + commit, body);
     }
 
+    @Override
+    public Optional<PullRequest> pullRequest(String repository, long number) throws IOException, InterruptedException {
+        if (number < 1) throw new IllegalArgumentException("not a pull request number: " + number);
+        JsonNode pr;
+        try {
+            pr = send("GET", "repos/" + repo(repository) + "/pulls/" + number, null);
+        } catch (GitHubException e) {
+            if (e.status == 404) return Optional.empty();
+            throw e;
+        }
+        var head = pr.path("head");
+        var headRepo = head.path("repo");
+        var headRepository = headRepo.isObject() && headRepo.path("full_name").isTextual() ? headRepo.path("full_name").asText() : "(deleted)";
+        var baseRepository = pr.path("base").path("repo").path("full_name").asText(repository);
+        var state = pr.path("merged").asBoolean(false) || !pr.path("merged_at").isMissingNode() && !pr.path("merged_at").isNull()
+                ? "merged" : pr.path("state").asText("open").equals("open") ? "open" : "closed";
+        var headSha = pr.path("head").path("sha").asText("");
+        if (!COMMIT.matcher(headSha).matches()) throw new IOException("GET pulls/" + number + " answered without a head commit");
+        var baseSha = pr.path("base").path("sha").asText("");
+        return Optional.of(new PullRequest(number, state, headSha, head.path("ref").asText(""), headRepository,
+                !headRepository.equalsIgnoreCase(baseRepository), pr.path("base").path("ref").asText(""),
+                COMMIT.matcher(baseSha).matches() ? baseSha : null, pr.path("html_url").asText(null)));
+    }
+
     private JsonNode send(String method, String path, Object body) throws IOException, InterruptedException {
         var builder = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(10))

@@ -86,6 +86,41 @@ public final class GitLabApi implements ForgeApi {
         send("POST", "projects/" + project(repository) + "/statuses/" + commit, body);
     }
 
+    @Override
+    public Optional<PullRequest> pullRequest(String repository, long number) throws IOException, InterruptedException {
+        if (number < 1) throw new IllegalArgumentException("not a merge request iid: " + number);
+        JsonNode mr;
+        try {
+            mr = send("GET", "projects/" + project(repository) + "/merge_requests/" + number, null);
+        } catch (GitLabException e) {
+            if (e.status == 404) return Optional.empty();
+            throw e;
+        }
+        var state = switch (mr.path("state").asText("opened")) {
+            case "opened", "locked" -> "open";
+            case "merged" -> "merged";
+            default -> "closed";
+        };
+        var sha = mr.path("sha").asText("");
+        if (!COMMIT.matcher(sha).matches()) throw new IOException("GET merge_requests/" + number + " answered without a head commit");
+        var source = mr.path("source_project_id").asLong(-1);
+        var fromFork = source != mr.path("target_project_id").asLong(-2);
+        // the MR carries no base branch commit (diff_refs.base_sha is the merge base): the target's tip is fetched, as for the hook
+        return Optional.of(new PullRequest(number, state, sha, mr.path("source_branch").asText(""),
+                fromFork ? "project " + source : repository, fromFork, mr.path("target_branch").asText(""), null,
+                mr.path("web_url").asText(null)));
+    }
+
+    /** A GitLab call answered with an error: the status and GitLab's message, never the token. */
+    public static final class GitLabException extends IOException {
+        public final int status;
+
+        GitLabException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
     private static String notes(String repository, long number) {
         return "projects/" + project(repository) + "/merge_requests/" + number + "/notes";
     }
@@ -111,7 +146,7 @@ public final class GitLabApi implements ForgeApi {
             } catch (IOException notJson) {
                 message = "";
             }
-            throw new IOException(method + " " + path.replaceAll("\\?.*", "") + " answered " + response.statusCode()
+            throw new GitLabException(response.statusCode(), method + " " + path.replaceAll("\\?.*", "") + " answered " + response.statusCode()
                     + (message.isBlank() || message.equals("null") ? "" : ": " + (message.length() > 200 ? message.substring(0, 200) : message)));
         }
         return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
