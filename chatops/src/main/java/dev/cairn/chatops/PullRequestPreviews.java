@@ -128,7 +128,7 @@ public final class PullRequestPreviews {
         var event = new PullRequestEvent(forge.source(), "slack", PullRequestEvent.Kind.PREVIEW, "slack", number, forge.repository(),
                 List.of(repoUrl.get()), pr.baseBranch(), pr.baseSha(), pr.headSha(),
                 (forge.source().equals("gitlab") ? "refs/merge-requests/" : "refs/pull/") + number + "/head",
-                pr.fromFork(), pr.headRepository(), "slack:" + user, null);
+                pr.fromFork(), pr.headRepository(), "slack:" + user, null, null);
         try {
             return detect(infrastructure, event, pr, details);
         } catch (InvalidInputException | GitMirror.RefusedUrlException | java.io.IOException | org.eclipse.jgit.api.errors.GitAPIException e) {
