@@ -81,8 +81,9 @@ public final class RepoStagePlanner implements StagePlanner {
             var spec = built.stages().infrastructure().spec();
             boolean approval = !spec.policy().autoApply();
             var roleArn = spec.provider() == null || spec.provider().roleArn() == null ? "" : spec.provider().roleArn();
+            var previewRoleArn = spec.provider() == null || spec.provider().previewRoleArn() == null ? "" : spec.provider().previewRoleArn();
             var policies = new LinkedHashMap<String, StagePolicy>();
-            for (var stage : built.stages().graph().stages()) policies.put(stage, new StagePolicy(approval, roleArn));
+            for (var stage : built.stages().graph().stages()) policies.put(stage, new StagePolicy(approval, roleArn, previewRoleArn));
             var terraform = repo.config().terraform();
             int parallelism = terraform == null || terraform.parallelism() == null ? DEFAULT_PARALLELISM : terraform.parallelism();
             return new Planned(built.stages().graph(), parallelism, policies, spec.notifications());
