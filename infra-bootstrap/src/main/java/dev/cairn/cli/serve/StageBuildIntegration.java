@@ -109,7 +109,7 @@ final class StageBuildIntegration implements TaskIntegration {
         var body = build.putObject("Build");
         body.put("Id", buildId);
         body.put("BuildStatus", "SUCCEEDED");
-        body.put("ProjectName", projectName);
+        body.put("ProjectName", project);
         return build;
     }
 
