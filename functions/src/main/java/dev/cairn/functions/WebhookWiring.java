@@ -71,7 +71,7 @@ final class WebhookWiring {
         var flow = new PushFlow(stores.deliveries(), stores.revisions(), stores.audit(), stores.launcher(),
                 new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC());
         var pullRequests = new PullRequestFlow(stores.deliveries(), stores.audit(), stores.launcher(),
-                new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC(), dev.cairn.functions.pr.PreviewWiring.forges(env),
+                new ChangeDetector(repoPath), mirror, repoUrl, Clock.systemUTC(), dev.cairn.functions.pr.PreviewWiring.forges(env, secrets),
                 new dev.cairn.functions.pr.MergeLinks(stores.threads()));
         return new WebhookService(secrets, flow, pullRequests);
     }

@@ -211,7 +211,7 @@ final class StageCommand implements Callable<Integer> {
             var log = new TeeWriter(captured, new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
             StageReport report;
             try {
-                var terraformEnv = StageEnvironment.resolve(System.getenv(), dir, runId, stage, redactor);
+                var terraformEnv = StageEnvironment.resolve(System.getenv(), dir, runId, stage, redactor, step == Step.preview);
                 report = step(stores, dir, terraformEnv, log, redactor, logKey, "DESTROY".equals(manifest.action()));
             } catch (RuntimeException e) {
                 var message = redactor.apply(e instanceof RunRefusedException || e instanceof dev.cairn.reconciler.terraform.StageFailedException

@@ -41,7 +41,12 @@ import java.util.regex.Pattern;
  *       "jsonKey": "optional field"}}, read from Secrets Manager with the build's role.</li>
  * </ul>
  *
- * Every value is taught to the redactor before anything runs; none is ever printed, and an error
+ * <b>Previews</b> ({@code cairn stage preview}, a pull request's module code): {@value #TARGET_ROLE_ARN}
+ * is then the manifest's {@code spec.provider.previewRoleArn}, assumed in place of the bundle's
+ * {@code roleArn}; a bundle that assumes {@code roleArn} with no preview role given is refused, so a
+ * preview never runs with the apply role (in AWS the preview project's role could not assume it anyway).
+ *
+ * <p>Every value is taught to the redactor before anything runs; none is ever printed, and an error
  * about them names the variable, never its content.
  */
 final class StageEnvironment {
@@ -65,6 +70,12 @@ final class StageEnvironment {
      * @return the variables to add to Terraform's environment (empty when neither is configured)
      */
     static Map<String, String> resolve(Map<String, String> env, Path dir, String runId, String stage, Redactor redactor) throws IOException {
+        return resolve(env, dir, runId, stage, redactor, false);
+    }
+
+    /** @param preview the preview step: the role given replaces the bundle's {@code roleArn}, and none given refuses a bundle that assumes one */
+    static Map<String, String> resolve(Map<String, String> env, Path dir, String runId, String stage, Redactor redactor, boolean preview)
+            throws IOException {
         var out = new LinkedHashMap<String, String>();
         var secrets = env.get(STAGE_SECRETS);
         if (secrets != null && !secrets.isBlank()) {
@@ -73,15 +84,31 @@ final class StageEnvironment {
             out.put(STAGE_SECRETS, "");
         }
         var role = env.get(TARGET_ROLE_ARN);
-        if (role != null && !role.isBlank()) out.putAll(assume(env, role.strip(), dir, runId, stage, redactor));
+        if (role != null && !role.isBlank()) out.putAll(assume(env, role.strip(), dir, runId, stage, redactor, preview));
+        else if (preview) refuseApplyRole(dir);
         return out;
     }
 
-    private static Map<String, String> assume(Map<String, String> env, String role, Path dir, String runId, String stage, Redactor redactor)
-            throws IOException {
+    /** A preview given no preview role: the bundle must not assume the manifest's (apply) {@code roleArn}. */
+    private static void refuseApplyRole(Path dir) throws IOException {
+        for (var file : List.of(Map.entry(StageRenderer.PROVIDER, "/provider/aws"), Map.entry(StageRenderer.BACKEND, "/terraform/backend/s3"))) {
+            var path = dir.resolve(file.getKey());
+            if (!Files.isRegularFile(path)) continue;
+            var bundled = Json.MAPPER.readTree(path.toFile()).at(file.getValue()).path("assume_role").path("role_arn").asText("");
+            if (!bundled.isEmpty()) {
+                throw new RunRefusedException("a preview never assumes spec.provider.roleArn (" + bundled + "): it runs the pull request's "
+                        + "module code, and that is the apply role. Set spec.provider.previewRoleArn to a read-only role (in AWS one that "
+                        + "matches the template's PreviewRolePattern, default arn:aws:iam::*:role/cairn-preview-*, and trusts the stack's "
+                        + "PreviewBuildRole) to preview this infrastructure; nothing was planned");
+            }
+        }
+    }
+
+    private static Map<String, String> assume(Map<String, String> env, String role, Path dir, String runId, String stage, Redactor redactor,
+                                              boolean preview) throws IOException {
         var seconds = sessionSeconds(env);
-        var externalId = withoutAssumeRole(dir.resolve(StageRenderer.PROVIDER), role, "/provider/aws");
-        withoutAssumeRole(dir.resolve(StageRenderer.BACKEND), role, "/terraform/backend/s3");
+        var externalId = withoutAssumeRole(dir.resolve(StageRenderer.PROVIDER), role, "/provider/aws", preview);
+        withoutAssumeRole(dir.resolve(StageRenderer.BACKEND), role, "/terraform/backend/s3", preview);
         var session = sessionName(runId, stage);
         try (var sts = new AwsClients(env).build(StsClient.builder())) {
             var credentials = sts.assumeRole(b -> {
@@ -100,7 +127,8 @@ final class StageEnvironment {
             return out;
         } catch (SdkException e) {
             throw new RunRefusedException("cannot assume the target role " + role + " (session " + session + "): "
-                    + firstLine(e.getMessage()) + "; the build's role needs sts:AssumeRole on it (TargetRoleArns) and the role must trust it");
+                    + firstLine(e.getMessage()) + "; the build's role needs sts:AssumeRole on it ("
+                    + (preview ? "PreviewRolePattern: previews assume spec.provider.previewRoleArn" : "TargetRoleArns") + ") and the role must trust it");
         }
     }
 
@@ -129,16 +157,17 @@ final class StageEnvironment {
     /**
      * Takes the generated {@code assume_role} of {@code role} out of a bundle file (the build holds
      * that role's credentials already) and returns its {@code external_id}, if any. A bundle that
-     * assumes another role than the build was given is refused.
+     * assumes another role than the build was given is refused, except in a preview (the bundle names
+     * the apply role, the build was given the preview role in its place).
      */
-    private static String withoutAssumeRole(Path file, String role, String pointer) throws IOException {
+    private static String withoutAssumeRole(Path file, String role, String pointer, boolean preview) throws IOException {
         if (!Files.isRegularFile(file)) return null;
         var root = Json.MAPPER.readTree(file.toFile());
         var block = root.at(pointer);
         if (!(block instanceof ObjectNode owner) || !owner.has("assume_role")) return null;
         var assume = owner.get("assume_role");
         var bundled = assume.path("role_arn").asText("");
-        if (!bundled.equals(role)) {
+        if (!bundled.equals(role) && !preview) {
             throw new RunRefusedException("the stage bundle assumes " + bundled + ", but the build was given " + TARGET_ROLE_ARN + "=" + role
                     + ": render the bundle and start the build from the same manifest");
         }

@@ -47,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmulatedDeployIT {
     static final String STACK = "cairn-it";
+    static final List<String> APPLY_ROLES = List.of("arn:aws:iam::111111111111:role/cairn-apply", "arn:aws:iam::222222222222:role/cairn-apply");
 
     /** One folder for the class's moto log, jar and translated template (filled in by {@code @BeforeAll}). */
     Path tmp;
@@ -61,7 +62,10 @@ class EmulatedDeployIT {
         tmp = dir;
         moto = MotoServer.start(tmp.resolve("moto.log"));
         long started = System.nanoTime();
-        deployed = EmulatedStacks.deploy(moto, EmulatedStacks.REPO.resolve("template.yaml"), STACK, EmulatedStacks.tinyJar(tmp), tmp);
+        // apply roles and forge token secrets named, so the preview role's Deny and the functions' token grants are deployed
+        deployed = EmulatedStacks.deploy(moto, EmulatedStacks.REPO.resolve("template.yaml"), STACK, EmulatedStacks.tinyJar(tmp), tmp,
+                "--parameter", "TargetRoleArns=" + String.join(",", APPLY_ROLES),
+                "--parameter", "GitHubTokenSecretName=cairn/github-token", "--parameter", "GitLabTokenSecretName=cairn/gitlab-token");
         deploySeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         translated = Json.MAPPER.readTree(deployed.translated().toFile());
     }
@@ -88,9 +92,10 @@ class EmulatedDeployIT {
         assertThat(deployed.result().path("status").asText()).isEqualTo("CREATE_COMPLETE");
         assertThat(deploySeconds).isLessThan(120);
         var skipped = new ArrayList<String>();
-        deployed.result().path("skipped").forEach(s -> skipped.add(s.path("type").asText()));
-        assertThat(skipped).containsExactlyInAnyOrder("AWS::S3::BucketPolicy", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage",
-                "AWS::CodeBuild::Project");
+        deployed.result().path("skipped").forEach(s -> skipped.add(s.path("logicalId").asText() + " " + s.path("type").asText()));
+        assertThat(skipped).containsExactlyInAnyOrder("BucketPolicy AWS::S3::BucketPolicy", "WebhookApi AWS::ApiGatewayV2::Api",
+                "WebhookApiApiGatewayDefaultStage AWS::ApiGatewayV2::Stage", "StageBuild AWS::CodeBuild::Project",
+                "PreviewBuild AWS::CodeBuild::Project");
         assertThat(deployed.log()).contains("stripped GitWebhookFunction.AutoPublishAlias").contains("stripped GitWebhookFunction.SnapStart")
                 .contains("inlined statemachine/reconcile.asl.json").contains("applied ReconcileStateMachine.DefinitionSubstitutions")
                 .contains("the emulator skipped these resources");
@@ -215,5 +220,110 @@ class EmulatedDeployIT {
         assertThat(logging.path("Level").asText()).isEqualTo("ERROR");
         assertThat(logging.path("IncludeExecutionData").asBoolean()).isFalse();
         assertThat(Files.readString(deployed.translated())).doesNotContain("statemachine/reconcile.asl.json");
+    }
+
+    private static List<String> strings(JsonNode node) {
+        var out = new ArrayList<String>();
+        if (node.isArray()) node.forEach(n -> out.add(n.asText()));
+        else if (!node.isMissingNode() && !node.isNull()) out.add(node.asText());
+        return out;
+    }
+
+    /** The statements of a role's inline policy as IAM holds it (moto resolved the template's conditions and references). */
+    private List<JsonNode> statements(IamClient iam, String rolePrefix, String policyName) throws Exception {
+        var role = iam.listRoles().roles().stream().map(r -> r.roleName()).filter(n -> n.startsWith(STACK + "-" + rolePrefix + "-"))
+                .findFirst().orElseThrow(() -> new AssertionError("no role " + rolePrefix));
+        assertThat(iam.listRolePolicies(r -> r.roleName(role)).policyNames()).containsExactly(policyName);
+        var text = URLDecoder.decode(iam.getRolePolicy(r -> r.roleName(role).policyName(policyName)).policyDocument(), StandardCharsets.UTF_8);
+        // moto hands back a policy created by CloudFormation as Python's repr of it (single quotes; None where a
+        // condition gave AWS::NoValue, an entry AWS drops); the policies hold no quote of their own
+        if (text.startsWith("{'")) text = text.replace('\'', '"').replaceAll("\\bNone\\b", "null");
+        var document = Json.MAPPER.readTree(text);
+        var out = new ArrayList<JsonNode>();
+        var statement = document.path("Statement");
+        if (statement.isArray()) statement.forEach(n -> { if (!n.isNull()) out.add(n); }); else out.add(statement);
+        return out;
+    }
+
+    private static String glob(String pattern) {
+        return pattern.replace(".", "\\.").replace("?", ".").replace("*", ".*");
+    }
+
+    @Test
+    void thePreviewRoleReadsStateButWritesOnlyPreviewRunKeysAndNeverTouchesTheTableOrTheApplyRoles() throws Exception {
+        var bucketArn = "arn:aws:s3:::" + deployed.output("BucketName");
+        try (IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL).httpClientBuilder(UrlConnectionHttpClient.builder()))) {
+            var preview = statements(iam, "PreviewBuildRole", "preview-build");
+            var allowedWrites = new ArrayList<String>();
+            var assumable = new ArrayList<String>();
+            var denied = new ArrayList<String>();
+            var reads = new ArrayList<String>();
+            for (var s : preview) {
+                var actions = strings(s.path("Action"));
+                var resources = strings(s.path("Resource"));
+                assertThat(actions).as("preview role: no DynamoDB action at all").noneMatch(a -> a.toLowerCase().startsWith("dynamodb:"));
+                assertThat(actions).as("preview role: no wildcard actions").noneMatch(a -> a.endsWith("*"));
+                boolean allow = s.path("Effect").asText().equals("Allow");
+                if (allow && actions.contains("s3:PutObject")) allowedWrites.addAll(resources);
+                if (allow && actions.contains("s3:GetObject")) reads.addAll(resources);
+                if (allow && actions.contains("sts:AssumeRole")) assumable.addAll(resources);
+                if (!allow && actions.contains("sts:AssumeRole")) denied.addAll(resources);
+            }
+            assertThat(reads).contains(bucketArn + "/state/*", bucketArn + "/bundles/*", bucketArn + "/artifacts/*");
+            assertThat(allowedWrites).isNotEmpty().noneMatch(r -> r.contains("/state/")).noneMatch(r -> r.endsWith(bucketArn + "/*"))
+                    .allMatch(r -> r.contains("/????????T??????Z-p????????????????/") || r.endsWith("/cache/preview/*"));
+            // a real preview run's keys fall under the grant, an apply run's do not
+            var previewRun = dev.cairn.reconciler.preview.Previews.runId("20261202T142300Z",
+                    "arn:aws:states:us-east-1:123456789012:execution:x:y");
+            var applyRun = "20261202T142300Z-a1b2c3";
+            var previewKey = bucketArn + "/" + dev.cairn.reconciler.bundle.BundleKeys.result("net", previewRun, "vpc");
+            var applyKey = bucketArn + "/" + dev.cairn.reconciler.bundle.BundleKeys.result("net", applyRun, "vpc");
+            var stateKey = bucketArn + "/" + dev.cairn.reconciler.bundle.BundleKeys.state("net", "vpc");
+            assertThat(allowedWrites).anyMatch(r -> previewKey.matches(glob(r)))
+                    .noneMatch(r -> applyKey.matches(glob(r))).noneMatch(r -> stateKey.matches(glob(r)));
+            assertThat(assumable).containsExactly("arn:aws:iam::*:role/cairn-preview-*").doesNotContainAnyElementsOf(APPLY_ROLES);
+            assertThat(denied).as("the explicit Deny on the apply roles").containsExactlyInAnyOrderElementsOf(APPLY_ROLES);
+
+            // the apply role keeps its rights: state writes, the table, the apply roles
+            var stage = statements(iam, "StageBuildRole", "stage-build");
+            assertThat(stage).anyMatch(s -> strings(s.path("Action")).contains("s3:PutObject")
+                    && strings(s.path("Resource")).contains(bucketArn + "/state/*"));
+            assertThat(stage).anyMatch(s -> strings(s.path("Action")).contains("dynamodb:PutItem"));
+            assertThat(stage).anyMatch(s -> s.path("Effect").asText().equals("Allow") && strings(s.path("Action")).contains("sts:AssumeRole")
+                    && strings(s.path("Resource")).containsAll(APPLY_ROLES));
+        }
+        // moto skips AWS::CodeBuild::Project: the projects are checked in the translated template the emulator was given
+        var previewProject = translatedResource("PreviewBuild").path("Properties");
+        assertThat(previewProject.path("ServiceRole").toString()).isEqualTo("{\"Fn::GetAtt\":[\"PreviewBuildRole\",\"Arn\"]}");
+        assertThat(previewProject.path("Name").toString()).contains("${AWS::StackName}-stage-preview");
+        var previewEnv = new ArrayList<String>();
+        previewProject.at("/Environment/EnvironmentVariables").forEach(v -> previewEnv.add(v.path("Name").asText()));
+        assertThat(previewEnv).contains("CAIRN_BUCKET").doesNotContain("CAIRN_TABLE", "CAIRN_STAGE_SECRETS");
+        assertThat(previewProject.at("/Cache/Location").toString()).contains("/cache/preview/");
+        assertThat(translatedResource("StageBuild").at("/Properties/ServiceRole").toString())
+                .isEqualTo("{\"Fn::GetAtt\":[\"StageBuildRole\",\"Arn\"]}");
+    }
+
+    @Test
+    void theFunctionsThatPostPreviewsReadExactlyTheForgeTokenSecrets() throws Exception {
+        try (IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL).httpClientBuilder(UrlConnectionHttpClient.builder()));
+             LambdaClient lambda = client(LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()))) {
+            for (var fn : List.of(new String[] {"GitWebhookFunctionRole", "git-webhook", "git-webhook"},
+                    new String[] {"ReconcileTaskFunctionRole", "reconcile-task", "reconcile-task"},
+                    new String[] {"SlackFunctionRole", "slack", "slack"})) {
+                var secrets = new ArrayList<String>();
+                statements(iam, fn[0], fn[1]).stream().filter(s -> strings(s.path("Action")).contains("secretsmanager:GetSecretValue"))
+                        .forEach(s -> secrets.addAll(strings(s.path("Resource"))));
+                assertThat(secrets).as(fn[0]).contains(
+                        "arn:aws:secretsmanager:us-east-1:123456789012:secret:cairn/github-token-??????",
+                        "arn:aws:secretsmanager:us-east-1:123456789012:secret:cairn/gitlab-token-??????");
+                var env = lambda.getFunctionConfiguration(r -> r.functionName(STACK + "-" + fn[2])).environment().variables();
+                assertThat(env).as(fn[2]).containsEntry("CAIRN_GITHUB_TOKEN_SECRET", "cairn/github-token")
+                        .containsEntry("CAIRN_GITLAB_TOKEN_SECRET", "cairn/gitlab-token").doesNotContainKey("CAIRN_GITHUB_API_URL");
+            }
+            // the preview role reads no forge token
+            assertThat(statements(iam, "PreviewBuildRole", "preview-build"))
+                    .noneMatch(s -> strings(s.path("Action")).contains("secretsmanager:GetSecretValue"));
+        }
     }
 }

@@ -245,6 +245,22 @@ class StageCredentialsIT {
     }
 
     @Test
+    void aPreviewGivenNoPreviewRoleNeverAssumesTheManifestsApplyRole() throws Exception {
+        var runId = "20261202T013000Z-pcred04cred04cred";
+        renderBundle(repo(ROLE), runId);
+
+        // the preview project passes spec.provider.previewRoleArn as CAIRN_TARGET_ROLE_ARN: here the manifest sets none
+        var preview = cairn(Map.of(), "stage", "preview", "--infra", "tgt", "--run", runId, "--stage", "app");
+
+        assertThat(preview.exit()).as(preview.output()).isEqualTo(Cairn.RUN_FAILED);
+        var reported = stores.blobs().get(BundleKeys.result("tgt", runId, "app")).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+        assertThat(preview.output() + reported).contains("a preview never assumes spec.provider.roleArn (" + ROLE + ")")
+                .contains("Set spec.provider.previewRoleArn");
+        assertThat(preview.output()).doesNotContain("assumed-role/cairn-target");
+        assertThat(stores.blobs().get(BundleKeys.planSummary("tgt", runId, "app"))).isEmpty();
+    }
+
+    @Test
     void malformedStageSecretsAreRefusedWithoutShowingThem() throws Exception {
         var runId = "20261202T012000Z-cred03";
         renderBundle(repo(ROLE), runId);

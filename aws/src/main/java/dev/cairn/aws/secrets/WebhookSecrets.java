@@ -13,20 +13,31 @@ public final class WebhookSecrets {
     public enum Kind {
         GITHUB_WEBHOOK_SECRET("CAIRN_GITHUB_WEBHOOK_SECRET"),
         GITLAB_WEBHOOK_TOKEN("CAIRN_GITLAB_WEBHOOK_TOKEN"),
-        GIT_TOKEN("CAIRN_GIT_TOKEN");
+        GIT_TOKEN("CAIRN_GIT_TOKEN"),
+        /** Plan previews' GitHub token (PR comments, commit statuses); template parameter GitHubTokenSecretName. */
+        GITHUB_TOKEN("CAIRN_GITHUB_TOKEN", "CAIRN_GITHUB_TOKEN_SECRET"),
+        /** Plan previews' GitLab token (scope {@code api}: MR notes, commit statuses); template parameter GitLabTokenSecretName. */
+        GITLAB_TOKEN("CAIRN_GITLAB_TOKEN", "CAIRN_GITLAB_TOKEN_SECRET");
 
         private final String valueVariable;
+        private final String nameVariable;
 
         Kind(String valueVariable) {
+            this(valueVariable, valueVariable + "_NAME");
+        }
+
+        Kind(String valueVariable, String nameVariable) {
             this.valueVariable = valueVariable;
+            this.nameVariable = nameVariable;
         }
 
         public String valueVariable() {
             return valueVariable;
         }
 
+        /** The variable naming the Secrets Manager secret (its name or ARN). */
         public String nameVariable() {
-            return valueVariable + "_NAME";
+            return nameVariable;
         }
     }
 

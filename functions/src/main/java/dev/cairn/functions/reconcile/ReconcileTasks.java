@@ -198,7 +198,7 @@ public final class ReconcileTasks {
             boolean planApply = !policy.approval() && run.action() == RunAction.APPLY;
             var planStep = run.action() == RunAction.DESTROY ? "destroy_plan" : preview ? Previews.STEP : "plan";
             start.add(new StageStart(stage, planApply, planStep, compute.computeType(), compute.environmentType(), compute.image(),
-                    policy.roleArn(), approvalTimeout.toSeconds()));
+                    policy.roleFor(preview), approvalTimeout.toSeconds()));
         }
         return new Next(List.copyOf(start), next.done());
     }

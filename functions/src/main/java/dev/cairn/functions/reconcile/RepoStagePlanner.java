@@ -81,8 +81,9 @@ public final class RepoStagePlanner implements StagePlanner {
             var spec = built.stages().infrastructure().spec();
             boolean approval = !spec.policy().autoApply();
             var roleArn = spec.provider() == null || spec.provider().roleArn() == null ? "" : spec.provider().roleArn();
+            var previewRoleArn = spec.provider() == null || spec.provider().previewRoleArn() == null ? "" : spec.provider().previewRoleArn();
             var policies = new LinkedHashMap<String, StagePolicy>();
-            for (var stage : built.stages().graph().stages()) policies.put(stage, new StagePolicy(approval, roleArn));
+            for (var stage : built.stages().graph().stages()) policies.put(stage, new StagePolicy(approval, roleArn, previewRoleArn));
             var terraform = repo.config().terraform();
             int parallelism = terraform == null ? RepoConfig.Terraform.DEFAULT_PARALLELISM : terraform.parallelismOrDefault();
             return new Planned(built.stages().graph(), parallelism, policies, spec.notifications());

@@ -30,7 +30,7 @@ final class RunGraphs {
         for (var stage : planned.graph().stages()) {
             var policy = planned.policy(stage);
             stages.put(stage, Map.of("dependsOn", List.copyOf(planned.graph().dependenciesOf(stage)),
-                    "approval", policy.approval(), "roleArn", policy.roleArn()));
+                    "approval", policy.approval(), "roleArn", policy.roleArn(), "previewRoleArn", policy.previewRoleArn()));
         }
         try {
             var plan = new LinkedHashMap<String, Object>();
@@ -54,7 +54,7 @@ final class RunGraphs {
             tree.path("stages").properties().forEach(e -> {
                 e.getValue().path("dependsOn").forEach(d -> graph.addDependency(e.getKey(), d.asText()));
                 policies.put(e.getKey(), new StagePlanner.StagePolicy(e.getValue().path("approval").asBoolean(),
-                        e.getValue().path("roleArn").asText("")));
+                        e.getValue().path("roleArn").asText(""), e.getValue().path("previewRoleArn").asText("")));
             });
             var notifications = tree.hasNonNull("notifications")
                     ? JSON.treeToValue(tree.get("notifications"), dev.cairn.reconciler.manifest.Spec.NotificationsSpec.class) : null;

@@ -19,8 +19,25 @@ import java.util.Optional;
  */
 public interface StagePlanner {
 
-    /** @param roleArn the target account role the build assumes, empty for the build's own role */
-    record StagePolicy(boolean approval, String roleArn) {
+    /**
+     * @param roleArn        the target account role the build assumes, empty for the build's own role
+     * @param previewRoleArn the role a preview's build assumes instead ({@code spec.provider.previewRoleArn}), empty for none:
+     *                       a preview never assumes {@code roleArn}
+     */
+    record StagePolicy(boolean approval, String roleArn, String previewRoleArn) {
+        public StagePolicy {
+            roleArn = roleArn == null ? "" : roleArn;
+            previewRoleArn = previewRoleArn == null ? "" : previewRoleArn;
+        }
+
+        public StagePolicy(boolean approval, String roleArn) {
+            this(approval, roleArn, "");
+        }
+
+        /** The role the stage's build assumes: {@code previewRoleArn} in a preview (the build refuses a stage that sets only {@code roleArn}). */
+        public String roleFor(boolean preview) {
+            return preview ? previewRoleArn : roleArn;
+        }
     }
 
     /** @param notifications the manifest's {@code spec.notifications} (where the run's thread goes), or null */

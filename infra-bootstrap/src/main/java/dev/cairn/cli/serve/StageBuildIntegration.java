@@ -38,6 +38,8 @@ final class StageBuildIntegration implements TaskIntegration {
     /** Secrets of the webhook and the Slack app: a stage build has no use for them. */
     private static final List<String> NOT_FOR_BUILDS = List.of("CAIRN_SLACK_", "CAIRN_GITHUB_", "CAIRN_GITLAB_", "CAIRN_GIT_TOKEN");
 
+    /** The preview project's name is the stage project's and this (template.yaml's PreviewBuild, the Preview state). */
+    static final String PREVIEW_SUFFIX = "-preview";
     private final String projectName;
     private final Path stateDir;
     private final Path buildLogs;
@@ -53,18 +55,27 @@ final class StageBuildIntegration implements TaskIntegration {
     @Override
     public JsonNode run(TaskCall call) throws TaskFailure, InterruptedException {
         var project = call.parameters().path("ProjectName").asText("");
-        if (!project.equals(projectName)) {
-            throw new TaskFailure("CodeBuild.ResourceNotFoundException", "Project cannot be found: " + project + " (cairn serve runs " + projectName + ")");
+        // the template's two projects: the stage builds, and the preview builds (PreviewBuild, `NAME-preview`)
+        boolean previewProject = project.equals(projectName + PREVIEW_SUFFIX);
+        if (!project.equals(projectName) && !previewProject) {
+            throw new TaskFailure("CodeBuild.ResourceNotFoundException", "Project cannot be found: " + project + " (cairn serve runs "
+                    + projectName + " and " + projectName + PREVIEW_SUFFIX + ")");
         }
         var overrides = new LinkedHashMap<String, String>();
         for (var variable : call.parameters().path("EnvironmentVariablesOverride")) {
             overrides.put(variable.path("Name").asText(), variable.path("Value").isNull() ? "" : variable.path("Value").asText(""));
         }
-        var buildId = projectName + ":" + UUID.randomUUID();
+        var buildId = project + ":" + UUID.randomUUID();
+        // as in AWS, where the preview project's role can do nothing else: it runs the preview step only
+        if (previewProject != "preview".equals(overrides.get("CAIRN_STEP"))) {
+            throw new TaskFailure("States.TaskFailed", cause(buildId, "FAILED", previewProject
+                    ? "the preview project " + project + " runs the preview step only, not " + overrides.get("CAIRN_STEP")
+                    : "the preview step runs in the preview project " + projectName + PREVIEW_SUFFIX + ", not " + project));
+        }
         var role = overrides.getOrDefault("CAIRN_TARGET_ROLE_ARN", "");
         if (!role.isBlank()) {
             throw new TaskFailure("States.TaskFailed", cause(buildId, "FAILED",
-                    "the stage names spec.provider.roleArn " + role + ", which cairn serve does not assume (it has no AWS account): run it with `cairn apply`, or deploy Cairn"));
+                    "the stage names spec.provider." + (previewProject ? "previewRoleArn " : "roleArn ") + role + ", which cairn serve does not assume (it has no AWS account): run it with `cairn apply`, or deploy Cairn"));
         }
         var step = overrides.getOrDefault("CAIRN_STEP", "");
         if (step.isBlank()) throw new TaskFailure("States.TaskFailed", cause(buildId, "FAILED", "the build has no CAIRN_STEP"));
@@ -98,7 +109,7 @@ final class StageBuildIntegration implements TaskIntegration {
         var body = build.putObject("Build");
         body.put("Id", buildId);
         body.put("BuildStatus", "SUCCEEDED");
-        body.put("ProjectName", projectName);
+        body.put("ProjectName", project);
         return build;
     }
 

@@ -38,6 +38,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -130,6 +131,13 @@ class PreviewServeIT {
         assertThat(answer.path("started").get(0).path("infrastructure").asText()).isEqualTo("dev");
         var execution = server.executions().await(answer.path("started").get(0).path("execution").asText(), RUN_LIMIT);
         assertThat(execution.status()).as(execution + "\n" + log).isEqualTo(Executions.Status.SUCCEEDED);
+        // the apply's stage builds ran in the stage project, the preview's in the read-only preview project (template.yaml's PreviewBuild)
+        var applyProjects = startedBuilds(Json.MAPPER.readTree(applied.body()).path("started").get(0).path("execution").asText());
+        var previewProjects = startedBuilds(answer.path("started").get(0).path("execution").asText());
+        assertThat(applyProjects).isNotEmpty().allSatisfy(b -> assertThat(b).doesNotContain("-preview ").doesNotEndWith(" preview"));
+        var stageProject = applyProjects.getFirst().substring(applyProjects.getFirst().indexOf(' ') + 1, applyProjects.getFirst().lastIndexOf(' '));
+        assertThat(previewProjects).isNotEmpty().allSatisfy(b -> assertThat(b).matches("\\S+/Preview " + java.util.regex.Pattern.quote(stageProject)
+                + "-preview preview"));
 
         var run = workspace.runs().list("dev", 1).getFirst();
         assertThat(run.action()).isEqualTo(RunAction.PLAN);
@@ -198,6 +206,22 @@ class PreviewServeIT {
     // ------------------------------------------------------------------ helpers
 
     /** The forge's ref of PR 7's head, as GitHub keeps it in the base repository. */
+    /** Each CodeBuild start of the execution, as {@code STATE PROJECT STEP} (the local executor's TaskScheduled events). */
+    private List<String> startedBuilds(String execution) {
+        var builds = new java.util.ArrayList<String>();
+        for (var event : server.executions().history(execution)) {
+            if (!event.type().equals("TaskScheduled") || event.detail().isEmpty()) continue;
+            var detail = event.detail().get();
+            if (!detail.path("resource").asText().startsWith("arn:aws:states:::codebuild:startBuild")) continue;
+            var step = "";
+            for (var variable : detail.at("/parameters/EnvironmentVariablesOverride")) {
+                if (variable.path("Name").asText().equals("CAIRN_STEP")) step = variable.path("Value").asText();
+            }
+            builds.add(event.state() + " " + detail.at("/parameters/ProjectName").asText() + " " + step);
+        }
+        return builds;
+    }
+
     private void pullRef(String commit) throws Exception {
         var update = git.getRepository().updateRef("refs/pull/7/head");
         update.setNewObjectId(ObjectId.fromString(commit));

@@ -26,7 +26,7 @@ public record Spec(
         applications = applications == null ? List.of() : applications;
         state = state == null ? new StateSpec(null, null, null, null) : state;
         policy = policy == null ? new PolicySpec(null, null, null, null) : policy;
-        provider = provider == null ? new ProviderSpec("none", null, null, null, null, null, null) : provider;
+        provider = provider == null ? new ProviderSpec("none", null, null, null, null, null, null, null) : provider;
     }
 
     /** A built-in stage section by stage name, or null when the manifest leaves it out. */
@@ -41,9 +41,13 @@ public record Spec(
         };
     }
 
-    /** @param externalId the external id the role's trust policy asks for (with {@code roleArn}) */
+    /**
+     * @param externalId     the external id the role's trust policy asks for (with {@code roleArn}, and {@code previewRoleArn})
+     * @param previewRoleArn the read-only role plan previews of pull/merge requests assume instead of {@code roleArn}
+     *                       (they run the PR's module code; a preview never assumes {@code roleArn})
+     */
     public record ProviderSpec(String cloud, String region, String accountId, String roleArn, Boolean emulator,
-                               Map<String, String> endpoints, String externalId) {
+                               Map<String, String> endpoints, String externalId, String previewRoleArn) {
         public boolean isAws() {
             return "aws".equals(cloud);
         }
