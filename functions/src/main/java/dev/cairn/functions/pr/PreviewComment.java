@@ -87,6 +87,18 @@ public final class PreviewComment {
     }
 
     private static String cell(StageResult stage, UnaryOperator<String> redact) {
+        return plan(stage, redact) + inexact(stage);
+    }
+
+    /** " · inexact: depends on changes in `network`" when an upstream plan of the run changes an output the stage reads. */
+    static String inexact(StageResult stage) {
+        if (stage.inexactBecause() == null || stage.status() == StageStatus.FAILED || stage.status() == StageStatus.SKIPPED) return "";
+        var names = new StringBuilder();
+        for (var upstream : stage.inexactBecause()) names.append(names.isEmpty() ? "" : ", ").append('`').append(escape(upstream)).append('`');
+        return " · inexact: depends on changes in " + names;
+    }
+
+    private static String plan(StageResult stage, UnaryOperator<String> redact) {
         return switch (stage.status()) {
             case FAILED -> "failed: " + escape(redact.apply(firstLine(stage.error())));
             case SKIPPED -> "skipped" + (stage.error() == null ? "" : ": " + escape(redact.apply(firstLine(stage.error()))));

@@ -206,9 +206,35 @@ public final class ReconcileTasks {
     /** Renders the stage's bundle from the snapshot and the stored outputs into {@link BundleKeys#bundle}. */
     public void render(String infrastructure, String runId, String stage) throws Exception {
         var run = get(infrastructure, runId);
-        var bundle = planner.bundle(run, stage, outputs.all(infrastructure)).orElseThrow(() -> new IllegalStateException(
+        var bundle = planner.render(run, stage, outputs.all(infrastructure)).orElseThrow(() -> new IllegalStateException(
                 "stage `" + stage + "` has an input known only after an upstream apply; apply the upstream stages first"));
-        blobs.put(BundleKeys.bundle(infrastructure, runId, stage), bundle);
+        blobs.put(BundleKeys.bundle(infrastructure, runId, stage), bundle.zip());
+        if (isPreview(run)) {
+            var because = inexactBecause(run, bundle.referencedOutputs());
+            if (!because.isEmpty()) update(infrastructure, runId, r -> r.withStage(r.stage(stage).withInexact(because)));
+        }
+    }
+
+    /**
+     * A preview renders every stage from the outputs of the last apply: the upstream stages of
+     * this run whose plan changes one of the {@code referenced} outputs ({@code stage.output};
+     * Terraform lists an output that becomes known only after apply among the changes too), or
+     * that are inexact themselves, make the stage's plan not what would happen.
+     */
+    static List<String> inexactBecause(Run run, java.util.Set<String> referenced) {
+        var because = new java.util.TreeSet<String>();
+        for (var reference : referenced) {
+            int dot = reference.indexOf('.');
+            if (dot <= 0) continue;
+            var upstream = run.stage(reference.substring(0, dot));
+            if (upstream == null) continue;
+            var output = reference.substring(dot + 1);
+            int end = output.indexOf('.');
+            if (end > 0) output = output.substring(0, end);
+            boolean changes = upstream.plan() != null && upstream.plan().outputChanges().contains(output);
+            if (changes || upstream.inexactBecause() != null) because.add(upstream.stage());
+        }
+        return List.copyOf(because);
     }
 
     /**

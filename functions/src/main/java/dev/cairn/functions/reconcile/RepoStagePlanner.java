@@ -95,11 +95,17 @@ public final class RepoStagePlanner implements StagePlanner {
     @Override
     public java.util.Optional<byte[]> bundle(dev.cairn.reconciler.run.Run run, String stage,
                                              java.util.Map<String, dev.cairn.reconciler.store.StageOutputs> upstream) throws Exception {
+        return render(run, stage, upstream).map(Bundle::zip);
+    }
+
+    @Override
+    public java.util.Optional<Bundle> render(dev.cairn.reconciler.run.Run run, String stage,
+                                             java.util.Map<String, dev.cairn.reconciler.store.StageOutputs> upstream) throws Exception {
         return withSnapshot(run.infrastructure(), run.revision(), loaded -> new dev.cairn.reconciler.bundle.StageRenderer(catalog(), fetcher(),
                 new TemplateEngine(), dev.cairn.reconciler.bundle.StageRenderer.LocalState.IN_WORK_DIR)
-                .renderBundle(loaded.stages(), stage, dev.cairn.reconciler.bundle.StageRenderer.Upstream.of(upstream), run.id(),
+                .renderBundleWithReferences(loaded.stages(), stage, dev.cairn.reconciler.bundle.StageRenderer.Upstream.of(upstream), run.id(),
                         run.action().name(), run.revision())
-                .map(dev.cairn.reconciler.bundle.StageBundle::toZip));
+                .map(r -> new Bundle(r.bundle().toZip(), r.referencedOutputs())));
     }
 
     /** The loaded repo and the infrastructure's stages, from a checkout. */

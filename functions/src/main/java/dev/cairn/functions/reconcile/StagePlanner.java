@@ -90,4 +90,16 @@ public interface StagePlanner {
     default Optional<byte[]> bundle(Run run, String stage, Map<String, StageOutputs> upstream) throws Exception {
         throw new UnsupportedOperationException("this planner does not render bundles");
     }
+
+    /**
+     * A rendered bundle archive and the upstream outputs its stage reads, as {@code stage.output}
+     * (TemplateScope.referencedOutputs): a preview marks the stage inexact when an upstream plan changes one.
+     */
+    record Bundle(byte[] zip, java.util.Set<String> referencedOutputs) {
+    }
+
+    /** As {@link #bundle}, with the outputs read; by default none are known. */
+    default Optional<Bundle> render(Run run, String stage, Map<String, StageOutputs> upstream) throws Exception {
+        return bundle(run, stage, upstream).map(zip -> new Bundle(zip, java.util.Set.of()));
+    }
 }

@@ -87,4 +87,16 @@ class PreviewCommentTest {
                 .contains("| `network` |");
         assertThat(PreviewComment.stale(stale, "acme/infra#7")).isEqualTo(stale);
     }
+
+    @Test
+    void aStageWhoseUpstreamPlanChangesAConsumedOutputIsMarkedInexactInItsCell() {
+        var network = new PlanSummary(1, 0, 1, List.of(), List.of("vpc_id"));
+        var appDb = planned("app_db", new PlanSummary(0, 1, 0, List.of(), List.of())).withInexact(List.of("network"));
+        var both = planned("addons", PlanSummary.EMPTY).withInexact(List.of("domain", "kubernetes"));
+        var body = PreviewComment.render(run(RunStatus.SUCCEEDED, planned("network", network), appDb, both), "acme/infra#7", BASE, new Redactor());
+        assertThat(body).contains("| `network` | `+1 ~0 -1` · outputs: vpc_id |")
+                .contains("| `app_db` | `+0 ~1 -0` · inexact: depends on changes in `network` |")
+                .contains("| `addons` | no changes · inexact: depends on changes in `domain`, `kubernetes` |");
+        assertThat(PreviewComment.inexact(planned("domain", PlanSummary.EMPTY))).isEmpty();
+    }
 }

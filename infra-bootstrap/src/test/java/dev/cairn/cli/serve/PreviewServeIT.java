@@ -150,6 +150,9 @@ class PreviewServeIT {
             assertThat(s.status()).as(s.stage()).isIn(StageStatus.PLANNED, StageStatus.NO_CHANGES);
             assertThat(s.planKey()).as(s.stage() + ": a preview keeps no plan that could be applied").isNull();
         });
+        // the new cidr changes network's vpc_cidr output only, which no stage reads: every plan is exact
+        assertThat(run.stages().get("network").plan().outputChanges()).containsExactly("vpc_cidr");
+        assertThat(run.stages().values()).allSatisfy(s -> assertThat(s.inexactBecause()).as(s.stage()).isNull());
         assertThat(workspace.locks().owner("dev")).as("the apply's lock was never touched").contains(holder);
         assertThat(stateFiles()).as("no Terraform state was written").isEqualTo(statesBefore);
         assertThat(Json.MAPPER.writeValueAsString(workspace.outputs().all("dev"))).as("the outputs are the apply's").isEqualTo(outputsBefore);
@@ -162,7 +165,7 @@ class PreviewServeIT {
         assertThat(github.calls()).filteredOn(c -> c.startsWith("POST /repos/acme/infra/issues/7/comments")).hasSize(1);
         var comment = github.comment(7, "<!-- cairn:preview:dev -->");
         assertThat(comment).contains("Cairn plan preview: `dev`", "| `network` | `+", "Base `" + second.substring(0, 12),
-                "head `" + head.substring(0, 12), "- `");
+                "head `" + head.substring(0, 12), "- `").doesNotContain("inexact");
         assertThat(github.statuses(head)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
         assertThat(github.statuses(head)).allSatisfy(st -> assertThat(st.path("context").asText()).isEqualTo("cairn/plan/dev"));
         assertThat(github.statuses(head).getLast().path("description").asText()).matches("\\+\\d+ ~\\d+ -\\d+ in \\d+ stages?");
@@ -176,7 +179,9 @@ class PreviewServeIT {
     void aSynchronizeToANewHeadUpdatesTheSameCommentAndPostsANewStatus() throws Exception {
         git.checkout().setName("feature").call();
         edit("infrastructures/dev.yaml", "cidr: 10.20.0.0/16", "cidr: 10.30.0.0/16");
-        var newHead = commit("dev: yet another cidr");
+        // a third node changes kubernetes' cluster_name (known only after apply), which addons reads: addons' plan is inexact
+        edit("infrastructures/dev.yaml", "desiredSize: 2", "desiredSize: 3");
+        var newHead = commit("dev: yet another cidr, and a third node");
         pullRef(newHead);
         var response = deliver("pull_request", pullRequest("synchronize", newHead, false));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -186,6 +191,14 @@ class PreviewServeIT {
         assertThat(github.calls()).filteredOn(c -> c.startsWith("POST /repos/acme/infra/issues/7/comments")).as("never a second comment").hasSize(1);
         assertThat(github.calls()).filteredOn(c -> c.startsWith("PATCH /repos/acme/infra/issues/comments/1")).hasSize(1);
         assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("head `" + newHead.substring(0, 12)).doesNotContain(head.substring(0, 12));
+        var run = new Workspace(state).runs().list("dev", 1).getFirst();
+        assertThat(run.revision()).isEqualTo(newHead);
+        assertThat(run.stages().get("kubernetes").plan().outputChanges()).contains("cluster_name");
+        assertThat(run.stages().get("addons").inexactBecause()).as("addons reads kubernetes.cluster_name").containsExactly("kubernetes");
+        assertThat(run.stages().get("kubernetes").inexactBecause()).as("network's changed output is not one kubernetes reads").isNull();
+        assertThat(run.stages().get("app_db").inexactBecause()).isNull();
+        assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).containsPattern("\\| `addons` \\| [^\\n]* · inexact: depends on changes in `kubernetes` \\|")
+                .doesNotContain("depends on changes in `network`");
         assertThat(github.statuses(newHead)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
         head = newHead;
     }

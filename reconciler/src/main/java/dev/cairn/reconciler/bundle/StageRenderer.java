@@ -102,9 +102,14 @@ public final class StageRenderer {
      * @param inputs          the rendered Terraform variables (may hold secrets)
      * @param sensitiveInputs the variables rendered from sensitive outputs
      * @param inputsSha256    the SHA-256 of {@code cairn.auto.tfvars.json}
+     * @param referencedOutputs the upstream outputs the stage's inputs and backend read, as {@code stage.output}
      */
     public record Rendered(String stage, Path dir, Map<String, Object> inputs, SortedSet<String> sensitiveInputs,
-                           String inputsSha256) {
+                           String inputsSha256, Set<String> referencedOutputs) {
+    }
+
+    /** A rendered bundle and the upstream outputs ({@code stage.output}) it was rendered from. */
+    public record RenderedBundle(StageBundle bundle, Set<String> referencedOutputs) {
     }
 
     private final StageCatalog catalog;
@@ -167,7 +172,8 @@ public final class StageRenderer {
             AtomicFiles.write(dir.resolve(TFVARS), tfvars);
             StageRunner.declareSensitive(dir, sensitive);
             writeGenerated(stages, dir, backend, registry || iface.needsAws());
-            return Optional.of(new Rendered(stage, dir, vars, Collections.unmodifiableSortedSet(sensitive), StageBundle.sha256(tfvars)));
+            return Optional.of(new Rendered(stage, dir, vars, Collections.unmodifiableSortedSet(sensitive), StageBundle.sha256(tfvars),
+                    Set.copyOf(scope.referencedOutputs())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -202,11 +208,17 @@ public final class StageRenderer {
      */
     public Optional<StageBundle> renderBundle(Stages stages, String stage, Upstream upstream, String runId, String action,
                                               String revision) {
+        return renderBundleWithReferences(stages, stage, upstream, runId, action, revision).map(RenderedBundle::bundle);
+    }
+
+    /** As {@link #renderBundle}, with the upstream outputs the stage reads (a preview marks a stage inexact by them). */
+    public Optional<RenderedBundle> renderBundleWithReferences(Stages stages, String stage, Upstream upstream, String runId, String action,
+                                                               String revision) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("cairn-render-");
             var rendered = render(stages, stage, upstream, dir);
-            return rendered.map(r -> bundle(r, stages, runId, action, revision));
+            return rendered.map(r -> new RenderedBundle(bundle(r, stages, runId, action, revision), r.referencedOutputs()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -60,6 +60,21 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void aPreviewStageMarkedInexactRoundTripsWithItsUpstreams() {
+        var base = run(infra, "20261201T100000Z-pbbbbbb");
+        var stages = new LinkedHashMap<>(base.stages());
+        stages.put("kubernetes", stages.get("kubernetes").with(StageStatus.PLANNING).withInexact(List.of("domain", "network"))
+                .withPlan(PlanSummary.EMPTY).with(StageStatus.PLANNED));
+        var run = new Run(base.id(), infra, RunAction.PLAN, RunStatus.RUNNING, "github:preview acme/infra#7 base 0123abc", base.revision(),
+                base.startedAt(), null, base.waves(), stages, null, 0);
+        store.put(run);
+        var stored = store.get(infra, run.id()).orElseThrow();
+        assertThat(stored).isEqualTo(run);
+        assertThat(stored.stage("kubernetes").inexactBecause()).containsExactly("domain", "network");
+        assertThat(stored.stage("network").inexactBecause()).isNull();
+    }
+
+    @Test
     void aNewRunStoredTwiceIsRefused() {
         var run = run(infra, "20261201T100000Z-aaaaaa");
         store.put(run);
