@@ -124,7 +124,7 @@ if [[ -z "$ONLY" || "$ONLY" == aws ]]; then
 
     t0=$(now); first=$(apply_run "$repo" "$WORK/aws-$r.log"); t1=$(now)
     second=$(apply_run "$repo" "$WORK/aws-$r.log"); t2=$(now)
-    # the same with every stage's plan at once (5 stages; the default --parallelism is 4)
+    # the same at --parallelism 5 (5 stages, all at once; the default, 8, covers them too)
     third=$(apply_run "$repo" "$WORK/aws-$r.log" --parallelism 5); t3=$(now)
     read -r w1 p1 s1 n1 k1 c1 < <(cairn status "$repo" --infra dev --run "$first" -o json | figures)
     read -r w2 p2 s2 n2 k2 c2 < <(cairn status "$repo" --infra dev --run "$second" -o json | figures)

@@ -31,7 +31,8 @@ class DefinitionLoadTest {
         assertThat(machine.taskResources()).containsEntry("Approve", "arn:aws:states:::lambda:invoke.waitForTaskToken")
                 .containsEntry("PlanApply", "arn:aws:states:::codebuild:startBuild.sync")
                 .containsEntry("Prepare", "arn:aws:states:::lambda:invoke")
-                .hasSize(12);
+                .containsEntry("Preview", "arn:aws:states:::codebuild:startBuild.sync")
+                .hasSize(13);
         assertThat(machine.definition().at("/States/Prepare/Parameters/FunctionName").asText())
                 .isEqualTo("arn:aws:lambda:local:000000000000:function:task");
     }
