@@ -54,11 +54,6 @@ public final class PreviewWiring {
         return Optional.of(new GitHubApi(env.get(GITHUB_API_URL), token(secrets, WebhookSecrets.Kind.GITHUB_TOKEN)));
     }
 
-    /** The GitLab client, or empty without a token. */
-    public static Optional<ForgeApi> gitlab(Map<String, String> env) {
-        return gitlab(env, secrets(env));
-    }
-
     /** The GitLab client with its token from {@code secrets}, or empty when none is configured. */
     public static Optional<ForgeApi> gitlab(Map<String, String> env, WebhookSecrets secrets) {
         if (!configured(env, WebhookSecrets.Kind.GITLAB_TOKEN)) return Optional.empty();
@@ -86,11 +81,6 @@ public final class PreviewWiring {
     /** The same, telling a merged PR's comments the result of the merge commit's apply run ({@code links}; null: not told). */
     public static RunNotifier notifier(Map<String, String> env, RunNotifier others, MergeLinks links) {
         return notifier(env, others, secrets(env), links);
-    }
-
-    /** As {@link #notifier(Map, RunNotifier)}, the tokens from {@code secrets}. */
-    public static RunNotifier notifier(Map<String, String> env, RunNotifier others, WebhookSecrets secrets) {
-        return notifier(env, others, secrets, null);
     }
 
     /** As {@link #notifier(Map, RunNotifier, MergeLinks)}, the tokens from {@code secrets}. */

@@ -116,7 +116,7 @@ public final class GitHubApi implements ForgeApi {
         var baseRepository = pr.path("base").path("repo").path("full_name").asText(repository);
         var state = pr.path("merged").asBoolean(false) || !pr.path("merged_at").isMissingNode() && !pr.path("merged_at").isNull()
                 ? "merged" : pr.path("state").asText("open").equals("open") ? "open" : "closed";
-        var headSha = pr.path("head").path("sha").asText("");
+        var headSha = head.path("sha").asText("");
         if (!COMMIT.matcher(headSha).matches()) throw new IOException("GET pulls/" + number + " answered without a head commit");
         var baseSha = pr.path("base").path("sha").asText("");
         return Optional.of(new PullRequest(number, state, headSha, head.path("ref").asText(""), headRepository,
