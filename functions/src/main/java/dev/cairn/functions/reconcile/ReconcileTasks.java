@@ -217,7 +217,8 @@ public final class ReconcileTasks {
 
     /**
      * A preview renders every stage from the outputs of the last apply: the upstream stages of
-     * this run whose plan changes one of the {@code referenced} outputs ({@code stage.output};
+     * this run whose plan changes one of the {@code referenced} outputs ({@code stage.output}, or any
+     * of them for {@code stage.*};
      * Terraform lists an output that becomes known only after apply among the changes too), or
      * that are inexact themselves, make the stage's plan not what would happen.
      */
@@ -231,7 +232,8 @@ public final class ReconcileTasks {
             var output = reference.substring(dot + 1);
             int end = output.indexOf('.');
             if (end > 0) output = output.substring(0, end);
-            boolean changes = upstream.plan() != null && upstream.plan().outputChanges().contains(output);
+            boolean changes = upstream.plan() != null && (output.equals(dev.cairn.reconciler.template.TemplateScope.ANY_OUTPUT)
+                    ? !upstream.plan().outputChanges().isEmpty() : upstream.plan().outputChanges().contains(output));
             if (changes || upstream.inexactBecause() != null) because.add(upstream.stage());
         }
         return List.copyOf(because);

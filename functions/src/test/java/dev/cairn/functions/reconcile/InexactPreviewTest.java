@@ -39,4 +39,11 @@ class InexactPreviewTest {
         assertThat(ReconcileTasks.inexactBecause(run, Set.of("kubernetes.cluster_name", "domain.name_servers"))).containsExactly("domain", "kubernetes");
         assertThat(ReconcileTasks.inexactBecause(run, Set.of("backend.bucket"))).as("an upstream outside the run reads its stored outputs").isEmpty();
     }
+
+    @Test
+    void aStageThatTakesAnUpstreamsOutputsWholeIsInexactWhenAnyOfThemChanges() {
+        var run = run(planned("network", List.of("vpc_id")), planned("domain", List.of()), StageResult.pending("app_db"));
+        assertThat(ReconcileTasks.inexactBecause(run, Set.of("network.*"))).containsExactly("network");
+        assertThat(ReconcileTasks.inexactBecause(run, Set.of("domain.*"))).as("a plan that changes no output").isEmpty();
+    }
 }

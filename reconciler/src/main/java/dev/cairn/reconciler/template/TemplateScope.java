@@ -17,6 +17,8 @@ import java.util.Set;
  * sensitive too ({@link #readSensitive}), so that the stage input it feeds is declared sensitive.
  */
 public final class TemplateScope {
+    /** The output name of a reference to all of a stage's outputs ({@link #referencedOutputs}). */
+    public static final String ANY_OUTPUT = "*";
     private final Map<String, Object> roots = new LinkedHashMap<>();
     private final Set<String> openStages = new LinkedHashSet<>();
     private final Set<String> referencedStages = new LinkedHashSet<>();
@@ -111,7 +113,11 @@ public final class TemplateScope {
         return referencedStages;
     }
 
-    /** {@code stage.output} pairs read by the templates rendered so far. */
+    /**
+     * {@code stage.output} pairs read by the templates rendered so far; {@code stage.}{@value #ANY_OUTPUT}
+     * when a template took a stage's outputs whole (a map value, a loop over them), so that a change
+     * to any of them, or a new one, counts.
+     */
     public Set<String> referencedOutputs() {
         return referencedOutputs;
     }
@@ -189,6 +195,7 @@ public final class TemplateScope {
         @Override
         public Set<Entry<String, Object>> entrySet() {
             noteSensitive(path);
+            noteWhole(this);
             var entries = new LinkedHashMap<String, Object>();
             delegate.forEach((k, v) -> entries.put(k, wrap(path + "." + k, v, false)));
             return entries.entrySet();
@@ -237,10 +244,25 @@ public final class TemplateScope {
         return value;
     }
 
-    /** {@link #unwrap}, noting a sensitive value when a whole map of outputs is taken. */
+    /** {@link #unwrap}, noting a sensitive value and a reference to every output read when a whole map of outputs is taken. */
     Object unwrapRead(Object value) {
-        if (value instanceof Tracked t) noteSensitive(t.path);
+        if (value instanceof Tracked t) {
+            noteSensitive(t.path);
+            noteWhole(t);
+        }
         return unwrap(value);
+    }
+
+    /** Taking the outputs root or one stage's outputs whole reads every output in them, and any added later. */
+    private void noteWhole(Tracked t) {
+        if (t.path.equals("outputs")) {
+            t.delegate.keySet().forEach(stage -> {
+                referencedStages.add(stage);
+                referencedOutputs.add(stage + "." + ANY_OUTPUT);
+            });
+        } else if (t.path.startsWith("outputs.") && t.path.indexOf('.', 8) < 0 && t.path.indexOf('[') < 0) {
+            referencedOutputs.add(t.path.substring(8) + "." + ANY_OUTPUT);
+        }
     }
 
     /** Turns a value read from the scope back into plain maps and lists (for tfvars). */

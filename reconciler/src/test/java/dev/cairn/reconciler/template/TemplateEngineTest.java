@@ -322,6 +322,22 @@ class TemplateEngineTest {
     }
 
     @Test
+    void takingAStagesOutputsWholeReferencesAnyOfThem() {
+        var whole = scope();
+        engine.render("{{ outputs.network }}", whole);
+        assertThat(whole.referencedOutputs()).containsExactly("network." + TemplateScope.ANY_OUTPUT);
+
+        var looped = scope();
+        engine.render("{% for entry in outputs.network %}{{ entry.key }} {% endfor %}", looped);
+        assertThat(looped.referencedOutputs()).contains("network." + TemplateScope.ANY_OUTPUT);
+
+        var all = scope();
+        engine.render("{{ outputs }}", all);
+        assertThat(all.referencedStages()).contains("network");
+        assertThat(all.referencedOutputs()).contains("network." + TemplateScope.ANY_OUTPUT);
+    }
+
+    @Test
     void referencesToVarsSpecAndInfraAreNotRecordedAsStages() {
         var s = scope();
 
