@@ -7,6 +7,7 @@ import dev.cairn.reconciler.run.StageStatus;
 import dev.cairn.reconciler.terraform.PlanSummary;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,8 +30,17 @@ public final class PreviewComment {
         return "<!-- cairn:preview:" + infrastructure + " -->";
     }
 
-    /** The comment of a finished preview run. */
+    /** The comment of a finished preview run, the full log named by the CLI command that shows it. */
     public static String render(Run run, String pullRequest, String base, UnaryOperator<String> redact) {
+        return render(run, pullRequest, base, redact, Optional.empty());
+    }
+
+    /**
+     * The comment of a finished preview run; {@code logUrl} the page of its full log
+     * ({@link RunLinks}), else the comment names the CLI command. The link line sits in the head,
+     * which is kept whole when the comment is cut to the limit.
+     */
+    public static String render(Run run, String pullRequest, String base, UnaryOperator<String> redact, Optional<String> logUrl) {
         var head = new StringBuilder();
         head.append(marker(run.infrastructure())).append('\n');
         head.append(planMark(run)).append('\n');
@@ -38,6 +48,7 @@ public final class PreviewComment {
         head.append(verdict(run)).append("\n\n");
         head.append("Base `").append(shortCommit(base)).append("` → head `").append(shortCommit(run.revision()))
                 .append("` · run `").append(run.id()).append("` · nothing was applied; Terraform state and the apply lock were not touched.\n\n");
+        head.append(logLine(run, logUrl, redact)).append("\n\n");
         head.append("| stage | plan |\n|---|---|\n");
         for (var stage : run.stages().values()) {
             head.append("| `").append(stage.stage()).append("` | ").append(cell(stage, redact)).append(" |\n");
@@ -49,6 +60,15 @@ public final class PreviewComment {
         var room = MAX_CHARS - head.length() - TRUNCATED.length();
         return room <= 0 ? head.substring(0, MAX_CHARS - TRUNCATED.length()) + TRUNCATED
                 : head + "\n" + details.substring(0, room - 1) + TRUNCATED;
+    }
+
+    /** "Full log: …": a link to the run's page, or the command that prints the run. */
+    static String logLine(Run run, Optional<String> logUrl, UnaryOperator<String> redact) {
+        if (logUrl.isPresent()) {
+            var url = redact.apply(logUrl.get()).replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E");
+            return "Full log: [run `" + run.id() + "`](" + url + ")";
+        }
+        return "Full log: `cairn status REPO --infra " + run.infrastructure() + " --run " + run.id() + "` (REPO: a checkout of this repository)";
     }
 
     /** The same comment after the PR was closed without merge: marked stale, the rest kept. */

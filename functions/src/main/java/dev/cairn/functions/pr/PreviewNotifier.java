@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * Slack threads); of a preview only its end does (not a superseded one), and the Slack notifier
  * posts it only when the manifest asks ({@code notifications.slack.previews}), so a channel is
  * not flooded by PR plans. A push's apply run that ends is also told to the merged PR whose
- * comment is linked to its commit ({@link MergeLinks}).
+ * comment is linked to its commit ({@link MergeLinks}). The comment links the run's full log
+ * ({@link RunLinks}).
  *
  * <p>Never throws into the run: a failed call is logged (without the token) and the run goes on.
  * Every text goes through a {@link Redactor} that knows the infrastructure's sensitive output values.
@@ -35,6 +36,7 @@ public final class PreviewNotifier implements RunNotifier {
     private final ForgeApi gitlab;
     private final Supplier<Redactor> secrets;
     private final MergeLinks links;
+    private final RunLinks runLinks;
 
     /**
      * @param github  the GitHub client, or null (no token): GitHub previews are then only kept out of {@code others}
@@ -47,6 +49,13 @@ public final class PreviewNotifier implements RunNotifier {
 
     /** @param links the merged PRs' comments by merge commit: a push's apply run that finishes is told to them; null: none */
     public PreviewNotifier(RunNotifier others, ForgeApi github, ForgeApi gitlab, Supplier<Redactor> secrets, MergeLinks links) {
+        this(others, github, gitlab, secrets, links, RunLinks.CONSOLE);
+    }
+
+    /** @param runLinks where the comment links the run's full log ({@link RunLinks}) */
+    public PreviewNotifier(RunNotifier others, ForgeApi github, ForgeApi gitlab, Supplier<Redactor> secrets, MergeLinks links,
+                           RunLinks runLinks) {
+        this.runLinks = runLinks;
         this.links = links;
         this.others = others;
         this.github = github;
@@ -126,7 +135,7 @@ public final class PreviewNotifier implements RunNotifier {
         outputs.values().forEach(o -> o.values().values().forEach(v -> {
             if (v.sensitive()) redactor.add(v.value());
         }));
-        var body = PreviewComment.render(run, target.label(), Previews.mergeBase(run.trigger()), redactor);
+        var body = PreviewComment.render(run, target.label(), Previews.mergeBase(run.trigger()), redactor, runLinks.of(run));
         try {
             var written = target.forge().upsertComment(target.repository(), target.number(), PreviewComment.marker(run.infrastructure()), body);
             LOG.info((written.getValue() ? "created" : "updated") + " the preview comment of " + run.infrastructure() + " on " + target.label());

@@ -22,7 +22,8 @@ import java.util.Optional;
  * comments and commit statuses; GitLab's the {@code api} scope. {@value #GITHUB_API_URL} and
  * {@value #GITLAB_API_URL} give another API base (GitHub Enterprise, self-managed GitLab, tests).
  * No token: previews still run, nothing is posted. Preview runs never go to the other notifiers
- * (the Slack threads). Every token value is taught to the notifier's redactor.
+ * (the Slack threads). Every token value is taught to the notifier's redactor. {@value RunLinks#RUN_URL}
+ * links each comment to the run's full log ({@link RunLinks}).
  */
 public final class PreviewWiring {
     public static final String GITHUB_TOKEN = "CAIRN_GITHUB_TOKEN";
@@ -97,7 +98,7 @@ public final class PreviewWiring {
                 }
             }
             return redactor;
-        }, links);
+        }, links, RunLinks.fromEnv(env));
     }
 
     private static boolean configured(Map<String, String> env, WebhookSecrets.Kind kind) {

@@ -122,7 +122,7 @@ public final class ReconcileTasks {
             if (action == RunAction.DESTROY && !stages.isEmpty()) refuseOrphans(infrastructure, full, stages);
         } catch (IllegalArgumentException refused) {
             var failed = new Run(runId, infrastructure, action, RunStatus.FAILED, trigger, commit, now, clock.instant(), List.of(),
-                    new LinkedHashMap<>(), refused.getMessage(), 0);
+                    new LinkedHashMap<>(), refused.getMessage(), 0, executionArn);
             if (runs.get(infrastructure, runId).isEmpty()) runs.put(failed);
             graphs.save(infrastructure, runId, new StagePlanner.Planned(new dev.cairn.reconciler.graph.StageGraph(), 1, Map.of(),
                     full.notifications()));
@@ -133,7 +133,7 @@ public final class ReconcileTasks {
         var results = new LinkedHashMap<String, StageResult>();
         for (var stage : planned.graph().stages()) results.put(stage, StageResult.pending(stage));
         var run = new Run(runId, infrastructure, action, RunStatus.RUNNING, trigger, commit, now, null,
-                planned.graph().waves(), results, null, 0);
+                planned.graph().waves(), results, null, 0, executionArn);
         runs.put(run);
         notifier.runStarted(run);
         return new Prepared(runId, Math.max(1, planned.parallelism()));
@@ -335,7 +335,7 @@ public final class ReconcileTasks {
                 var ended = out.finish(failed ? RunStatus.FAILED : RunStatus.SUCCEEDED, message);
                 // one write: the version moves by one
                 return new Run(ended.id(), ended.infrastructure(), ended.action(), ended.status(), ended.trigger(), ended.revision(),
-                        ended.startedAt(), ended.finishedAt(), ended.waves(), ended.stages(), ended.error(), r.version() + 1);
+                        ended.startedAt(), ended.finishedAt(), ended.waves(), ended.stages(), ended.error(), r.version() + 1, ended.executionArn());
             });
             notifier.runFinished(run, shownOutputs(run));
             if (driftFound(run)) notifier.driftFound(run);
@@ -391,7 +391,7 @@ public final class ReconcileTasks {
         var stages = new LinkedHashMap<>(run.stages());
         stages.putAll(changes);
         return new Run(run.id(), run.infrastructure(), run.action(), run.status(), run.trigger(), run.revision(), run.startedAt(),
-                run.finishedAt(), run.waves(), stages, run.error(), run.version() + 1);
+                run.finishedAt(), run.waves(), stages, run.error(), run.version() + 1, run.executionArn());
     }
 
     private Run get(String infrastructure, String runId) {

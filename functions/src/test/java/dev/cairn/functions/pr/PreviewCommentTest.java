@@ -80,6 +80,39 @@ class PreviewCommentTest {
     }
 
     @Test
+    void theCommentLinksTheFullLogOrNamesTheCommandThatShowsIt() {
+        var run = run(RunStatus.SUCCEEDED, planned("network", creates(1, "x")));
+        var linked = PreviewComment.render(run, "acme/infra#7", BASE, new Redactor(), java.util.Optional.of("https://ci.example.com/runs/dev/" + run.id()));
+        assertThat(linked).contains("\nFull log: [run `" + run.id() + "`](https://ci.example.com/runs/dev/" + run.id() + ")\n");
+        assertThat(linked.indexOf("Full log:")).as("in the head, above the table").isLessThan(linked.indexOf("| stage | plan |"));
+        assertThat(PreviewComment.render(run, "acme/infra#7", BASE, new Redactor()))
+                .contains("Full log: `cairn status REPO --infra dev --run " + run.id() + "`").doesNotContain("](");
+    }
+
+    @Test
+    void theLinkIsKeptWhenAHugePlanIsCutAndByTheMergedAndStaleComments() {
+        var run = run(RunStatus.SUCCEEDED, planned("network", creates(5000, "module.very_long_module_name.terraform_data.resource")));
+        var line = "Full log: [run `" + run.id() + "`](https://ci.example.com/runs/dev/" + run.id() + ")";
+        var body = PreviewComment.render(run, "acme/infra#7", BASE, new Redactor(), java.util.Optional.of("https://ci.example.com/runs/dev/" + run.id()));
+        assertThat(body.length()).isLessThanOrEqualTo(PreviewComment.MAX_CHARS);
+        assertThat(body).contains(line, "cut to fit GitHub's comment limit");
+        var merged = PreviewComment.merged(body, "acme/infra#7", HEAD, "dev-apply-0d1a26e67d8f");
+        assertThat(merged).contains("**Merged:**", line);
+        assertThat(PreviewComment.stale(body, "acme/infra#7")).contains("**Stale:**", line);
+        assertThat(PreviewComment.applied(merged, "acme/infra#7", HEAD, "SUCCEEDED|20261202T030000Z-abcdef|network=+5000~0-0"))
+                .contains("**Merged and applied:**", line);
+    }
+
+    @Test
+    void aSecretInTheLinkIsRedactedAndMarkdownBreakingCharactersAreEncoded() {
+        var redactor = new Redactor();
+        redactor.add(SECRET);
+        var run = run(RunStatus.SUCCEEDED, planned("network", creates(1, "x")));
+        var body = PreviewComment.render(run, "acme/infra#7", BASE, redactor, java.util.Optional.of("https://ci.example.com/x?token=" + SECRET + "&a=(b) c"));
+        assertThat(body).doesNotContain(SECRET).contains("](https://ci.example.com/x?token=" + Redactor.MASK.replace("(", "%28").replace(")", "%29") + "&a=%28b%29%20c)");
+    }
+
+    @Test
     void staleIsMarkedOnceBelowTheMarker() {
         var body = PreviewComment.render(run(RunStatus.SUCCEEDED, planned("network", creates(1, "x"))), "acme/infra#7", BASE, new Redactor());
         var stale = PreviewComment.stale(body, "acme/infra#7");

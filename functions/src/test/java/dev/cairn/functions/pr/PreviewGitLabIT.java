@@ -117,7 +117,7 @@ class PreviewGitLabIT {
             public void driftFound(Run run) { }
         };
         var notifier = PreviewWiring.notifier(Map.of("CAIRN_GITLAB_TOKEN", TOKEN, "CAIRN_GITLAB_API_URL",
-                "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4"), slack);
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4", RunLinks.RUN_URL, "https://cairn.example.com/runs/{infrastructure}/{run}"), slack);
         var outputs = Map.of("addons", new StageOutputs("addons", "r0", Instant.EPOCH,
                 Map.of("keycloak_admin_password", new StageOutputs.Output(SECRET, true))));
 
@@ -134,6 +134,9 @@ class PreviewGitLabIT {
         assertThat(notes).hasSize(1);
         assertThat(notes.get(100L)).startsWith("<!-- cairn:preview:dev -->").contains("| `network` | `+0 ~1 -0` · outputs: vpc_cidr |")
                 .contains("head `" + second.substring(0, 12)).doesNotContain(first.substring(0, 12));
+        var secondRun = preview(second, RunStatus.SUCCEEDED).id();
+        assertThat(notes.get(100L)).as("the note links the full log (CAIRN_RUN_URL)")
+                .contains("Full log: [run `" + secondRun + "`](https://cairn.example.com/runs/dev/" + secondRun + ")");
         assertThat(statuses).extracting(s -> s.path("sha").asText().substring(0, 6) + " " + s.path("state").asText() + " " + s.path("name").asText())
                 .containsExactly("0d1a26 running cairn/plan/dev", "0d1a26 success cairn/plan/dev",
                         "1e2b37 running cairn/plan/dev", "1e2b37 success cairn/plan/dev");

@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code cairn serve}: the serverless flow of {@code template.yaml} on one machine, with no AWS
  * account. An embedded Jetty (ee10) on 127.0.0.1 serves {@code POST /webhooks/github|gitlab}
  * (the real {@code GitWebhookFunction}), {@code POST /slack/events} (the real Slack app through
- * {@link SlackServlet}), {@code GET /} (the status page) and {@code GET /healthz}; every run is an
+ * {@link SlackServlet}), {@code GET /} (the status page), {@code GET /runs/INFRA/RUN} (one run and
+ * its stage logs, {@link RunPage}: the page the preview comments link unless {@code CAIRN_RUN_URL}
+ * is exported) and {@code GET /healthz}; every run is an
  * execution of the template's own state machine definition on the local ASL executor
  * ({@link LocalExecutions}), whose tasks run the template's handlers in-process and
  * {@code cairn stage} as child processes. All state lives in the state dir (the local stores).
@@ -81,6 +83,22 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public static LocalServer start(Options options) throws Exception {
+        // the port is bound first: the handlers' environment links the runs' pages on it (CAIRN_RUN_URL)
+        var jetty = new Server();
+        var connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(options.port());
+        jetty.addConnector(connector);
+        connector.open();
+        try {
+            return start(options, jetty, connector);
+        } catch (Exception | Error e) {
+            if (!jetty.isRunning()) connector.close();
+            throw e;
+        }
+    }
+
+    private static LocalServer start(Options options, Server jetty, ServerConnector connector) throws Exception {
         var repo = ServedRepository.check(options.repo());
         var stateDir = options.stateDir().toAbsolutePath().normalize();
         var template = SamTemplate.load(options.template());
@@ -90,6 +108,10 @@ public final class LocalServer implements AutoCloseable {
         serveEnv.put("CAIRN_REPO_DIR", repo.root().toString());
         serveEnv.put("CAIRN_REPO_URL", repo.url());
         serveEnv.put("CAIRN_REPO_PATH", repo.path().value());
+        var runUrl = options.processEnv().get(dev.cairn.functions.pr.RunLinks.RUN_URL);
+        if (runUrl == null || runUrl.isBlank()) {
+            serveEnv.put(dev.cairn.functions.pr.RunLinks.RUN_URL, "http://127.0.0.1:" + connector.getLocalPort() + RunPage.PATH + "{infrastructure}/{run}");
+        }
         var functions = new LocalFunctions(template, Map.of("RepoUrl", repo.url(), "RepoPath", repo.path().value()), options.processEnv(), serveEnv);
         var definition = ReconcileDefinition.load(functions);
         var taskFunction = functions.functionOf(definition.substitutions().get("TaskFunctionArn")).orElseThrow(() -> invalid(template,
@@ -148,11 +170,9 @@ public final class LocalServer implements AutoCloseable {
         var healthz = new Healthz();
         context.addServlet(new ServletHolder("healthz", healthz), "/healthz");
         context.addServlet(new ServletHolder("status", new StatusPage(repo.folder(), repo.describe(), workspace, executions)), "/");
-        var jetty = new Server();
-        var connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(options.port());
-        jetty.addConnector(connector);
+        context.addServlet(new ServletHolder("runs", new RunPage(workspace)), RunPage.PATH + "*");
+        context.setErrorHandler(new RefusedPaths.Context());
+        jetty.setErrorHandler(new RefusedPaths.Server());
         jetty.setHandler(context);
         jetty.setStopTimeout(5_000);
         var pollers = Executors.newSingleThreadScheduledExecutor(r -> {

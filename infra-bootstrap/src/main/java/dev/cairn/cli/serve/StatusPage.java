@@ -18,11 +18,12 @@ import java.util.TreeSet;
 /**
  * {@code GET /}: a read-only page, rendered on the server (no script, no build step): each
  * infrastructure of the served repository with its last runs stage by stage, its lock holder and
- * the approvals it waits for, and the executions running now. Every value is HTML-escaped; plans and outputs are not shown.
+ * the approvals it waits for, and the executions running now; each run links its own page
+ * ({@link RunPage}). Every value is HTML-escaped; plans and outputs are not shown.
  */
 final class StatusPage extends HttpServlet {
     static final int RUNS_SHOWN = 5;
-    private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
+    static final String STYLE = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse;margin:.4em 0 1.2em}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
             + ".succeeded,.applied,.no_changes,.destroyed,.planned{color:#0a0}.failed{color:#c00}.running,.planning,.applying,.pending{color:#b70}"
             + ".skipped{color:#888}code{background:#f4f4f4;padding:0 .2em}";
@@ -117,7 +118,8 @@ final class StatusPage extends HttpServlet {
 
     private static void run(StringBuilder html, Run run) {
         var status = run.status().name().toLowerCase();
-        html.append("<h3>run <code>").append(e(run.id())).append("</code>: ").append(e(run.action().name().toLowerCase())).append(" <span class=\"")
+        html.append("<h3>run <a href=\"").append(e(RunPage.path(run.infrastructure(), run.id()))).append("\"><code>").append(e(run.id()))
+                .append("</code></a>: ").append(e(run.action().name().toLowerCase())).append(" <span class=\"")
                 .append(e(status)).append("\">").append(e(status)).append("</span></h3><p>by ").append(e(run.trigger())).append(" at ")
                 .append(e(run.revision() == null ? "-" : run.revision().substring(0, Math.min(12, run.revision().length()))))
                 .append(", started ").append(e(String.valueOf(run.startedAt())))
@@ -132,7 +134,7 @@ final class StatusPage extends HttpServlet {
         html.append("</table>");
     }
 
-    private static String e(String text) {
+    static String e(String text) {
         return StringUtil.sanitizeXmlString(text);
     }
 }

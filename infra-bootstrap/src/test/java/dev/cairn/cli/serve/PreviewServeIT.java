@@ -144,6 +144,8 @@ class PreviewServeIT {
         assertThat(run.status()).as(run.toString()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(run.revision()).isEqualTo(head);
         assertThat(run.trigger()).isEqualTo("github:preview acme/infra#7 base " + second);
+        assertThat(run.executionArn()).as("the run keeps its execution")
+                .startsWith("arn:aws:states:local:").endsWith(":execution:cairn-local-reconcile:" + answer.path("started").get(0).path("execution").asText());
         assertThat(run.stages().get("network").status()).isEqualTo(StageStatus.PLANNED);
         assertThat(run.stages().get("network").plan().hasChanges()).isTrue();
         assertThat(run.stages().values()).allSatisfy(s -> {
@@ -172,6 +174,27 @@ class PreviewServeIT {
         assertThat(github.authorizations()).containsOnly("Bearer " + GitHubStub.TOKEN);
         sensitiveValue = String.valueOf(workspace.outputs().all("dev").get("addons").values().get("keycloak_admin_password").value());
         assertThat(sensitiveValue).startsWith("kc-");
+
+        // the comment links the run's page on this server (CAIRN_RUN_URL's default under serve), which shows every stage's log
+        var runUrl = "http://127.0.0.1:" + server.port() + "/runs/dev/" + run.id();
+        assertThat(comment).contains("Full log: [run `" + run.id() + "`](" + runUrl + ")");
+        var page = http.send(HttpRequest.newBuilder(URI.create(runUrl)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains(run.id(), "succeeded", head, run.trigger());
+        for (var stage : run.stages().values()) {
+            var stored = new String(workspace.blobs().get(stage.log()).orElseThrow(), StandardCharsets.UTF_8);
+            assertThat(stored).as(stage.stage()).contains("terraform");
+            assertThat(page.body()).as(stage.stage()).contains("Log of <code>" + stage.stage() + "</code>",
+                    org.eclipse.jetty.util.StringUtil.sanitizeXmlString(stored));
+            var text = http.send(HttpRequest.newBuilder(URI.create(runUrl + "/" + stage.stage() + ".log")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(text.statusCode()).isEqualTo(200);
+            assertThat(text.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+            assertThat(text.body()).isEqualTo(stored);
+        }
+        assertThat(page.body()).doesNotContain(sensitiveValue);
+        var status = http.send(HttpRequest.newBuilder(server.url()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(status).as("the status page links the run").contains("href=\"/runs/dev/" + run.id() + "\"");
     }
 
     @Test
@@ -209,7 +232,9 @@ class PreviewServeIT {
         var response = deliver("pull_request", pullRequest("closed", head, false));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(response.body()).path("outcome").asText()).isEqualTo("stale");
-        assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("**Stale:**", "closed without merge");
+        var run = new Workspace(state).runs().list("dev", 1).getFirst();
+        assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("**Stale:**", "closed without merge")
+                .as("the stale comment keeps its link").contains("Full log: [run `" + run.id() + "`](http://127.0.0.1:" + server.port() + "/runs/dev/" + run.id() + ")");
         assertThat(server.executions().list()).as("closing starts nothing").hasSize(3);
 
         assertThat(sensitiveValue).isNotBlank();

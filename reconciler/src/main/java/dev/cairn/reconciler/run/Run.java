@@ -8,10 +8,21 @@ import java.util.Map;
 /**
  * One reconcile of one infrastructure. Immutable: every change makes a new {@code Run} with the
  * next {@code version}, which the stores use for conditional writes.
+ *
+ * @param executionArn the state machine execution that runs it (Step Functions, or the local
+ *                     executor of {@code cairn serve}), or null: a run of the local driver, or a
+ *                     record stored before the field existed
  */
 public record Run(String id, String infrastructure, RunAction action, RunStatus status, String trigger,
                   String revision, Instant startedAt, Instant finishedAt, List<List<String>> waves,
-                  Map<String, StageResult> stages, String error, long version) {
+                  Map<String, StageResult> stages, String error, long version, String executionArn) {
+
+    /** A run no execution is known for (the local driver). */
+    public Run(String id, String infrastructure, RunAction action, RunStatus status, String trigger,
+               String revision, Instant startedAt, Instant finishedAt, List<List<String>> waves,
+               Map<String, StageResult> stages, String error, long version) {
+        this(id, infrastructure, action, status, trigger, revision, startedAt, finishedAt, waves, stages, error, version, null);
+    }
 
     /**
      * A new run of {@code stages} (version 0, running): every stage pending, each with its log key
@@ -30,11 +41,11 @@ public record Run(String id, String infrastructure, RunAction action, RunStatus 
     public Run withStage(StageResult result) {
         var next = new LinkedHashMap<>(stages);
         next.put(result.stage(), result);
-        return new Run(id, infrastructure, action, status, trigger, revision, startedAt, finishedAt, waves, next, error, version + 1);
+        return new Run(id, infrastructure, action, status, trigger, revision, startedAt, finishedAt, waves, next, error, version + 1, executionArn);
     }
 
     public Run finish(RunStatus outcome, String message) {
-        return new Run(id, infrastructure, action, outcome, trigger, revision, startedAt, Instant.now(), waves, stages, message, version + 1);
+        return new Run(id, infrastructure, action, outcome, trigger, revision, startedAt, Instant.now(), waves, stages, message, version + 1, executionArn);
     }
 
     public StageResult stage(String name) {
@@ -43,6 +54,11 @@ public record Run(String id, String infrastructure, RunAction action, RunStatus 
 
     /** The same run as version {@code next} (what a store's conditional write expects). */
     public Run withVersion(long next) {
-        return new Run(id, infrastructure, action, status, trigger, revision, startedAt, finishedAt, waves, stages, error, next);
+        return new Run(id, infrastructure, action, status, trigger, revision, startedAt, finishedAt, waves, stages, error, next, executionArn);
+    }
+
+    /** The same run (same version) with the execution that runs it. */
+    public Run withExecutionArn(String arn) {
+        return new Run(id, infrastructure, action, status, trigger, revision, startedAt, finishedAt, waves, stages, error, version, arn);
     }
 }

@@ -75,6 +75,24 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void theExecutionOfARunRoundTripsAndEveryChangeKeepsIt() {
+        var arn = "arn:aws:states:eu-west-1:123456789012:execution:cairn-reconcile:dev-apply-0123abc";
+        var v0 = run(infra, "20261201T100000Z-cccccc").withExecutionArn(arn);
+        store.put(v0);
+        assertThat(store.get(infra, v0.id())).contains(v0);
+        var v1 = v0.withStage(StageResult.pending("kubernetes").with(StageStatus.APPLYING));
+        store.put(v1);
+        store.put(v1.finish(RunStatus.SUCCEEDED, null));
+        var stored = store.get(infra, v0.id()).orElseThrow();
+        assertThat(stored.version()).isEqualTo(2);
+        assertThat(stored.executionArn()).isEqualTo(arn);
+        // a run of the local driver has none
+        var local = run(infra, "20261201T100000Z-dddddd");
+        store.put(local);
+        assertThat(store.get(infra, local.id()).orElseThrow().executionArn()).isNull();
+    }
+
+    @Test
     void aNewRunStoredTwiceIsRefused() {
         var run = run(infra, "20261201T100000Z-aaaaaa");
         store.put(run);
