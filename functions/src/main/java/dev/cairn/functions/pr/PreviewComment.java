@@ -65,10 +65,14 @@ public final class PreviewComment {
     /** "Full log: …": a link to the run's page, or the command that prints the run. */
     static String logLine(Run run, Optional<String> logUrl, UnaryOperator<String> redact) {
         if (logUrl.isPresent()) {
-            var url = redact.apply(logUrl.get()).replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E");
-            return "Full log: [run `" + run.id() + "`](" + url + ")";
+            return "Full log: [run `" + run.id() + "`](" + linkTarget(redact.apply(logUrl.get())) + ")";
         }
         return "Full log: `cairn status REPO --infra " + run.infrastructure() + " --run " + run.id() + "` (REPO: a checkout of this repository)";
+    }
+
+    /** A URL as a markdown link's target: what would end or break the link percent-encoded. */
+    static String linkTarget(String url) {
+        return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E");
     }
 
     /** The same comment after the PR was closed without merge: marked stale, the rest kept. */
@@ -229,7 +233,12 @@ public final class PreviewComment {
 
     /** The outcome of an apply run, machine-readable (no free text, so nothing secret): {@code STATUS|RUN_ID|plans}. */
     public static String outcome(Run run) {
-        return run.status().name() + "|" + run.id() + "|" + encodePlans(stagePlans(run));
+        return outcome(run, java.util.Optional.empty());
+    }
+
+    /** {@link #outcome(Run)} with the page of the run's full log, shown with the result ({@link RunLinks}). */
+    public static String outcome(Run run, java.util.Optional<String> log) {
+        return run.status().name() + "|" + run.id() + "|" + encodePlans(stagePlans(run)) + log.map(l -> "|" + l).orElse("");
     }
 
     /**
@@ -248,17 +257,19 @@ public final class PreviewComment {
      */
     public static String applied(String body, String pullRequest, String mergeCommit, String outcome) {
         if (body.contains("**Stale:**")) return body;
-        var parts = outcome.split("\\|", 3);
+        var parts = outcome.split("\\|", 4);
         var status = parts[0];
         var runId = parts.length > 1 ? parts[1] : "?";
         var applied = parts.length > 2 ? decodePlans(parts[2]) : java.util.Map.<String, String>of();
+        var log = parts.length > 3 ? parts[3] : null;
         var preview = previewPlans(body);
         var text = new StringBuilder(APPLIED).append('\n');
         boolean ok = status.equals(RunStatus.SUCCEEDED.name());
         text.append(ok ? "> [!NOTE]\n" : "> [!CAUTION]\n");
         text.append("> **Merged and ").append(ok ? "applied" : "the apply failed").append(":** ").append(pullRequest)
                 .append(" was merged as `").append(shortCommit(mergeCommit)).append("`; run `").append(runId).append("` ")
-                .append(ok ? "succeeded" : status.toLowerCase(Locale.ROOT)).append(".\n>\n");
+                .append(ok ? "succeeded" : status.toLowerCase(Locale.ROOT)).append(log == null ? "" : " ([full log](" + linkTarget(log) + "))")
+                .append(".\n>\n");
         text.append("> | stage | applied |\n> |---|---|\n");
         applied.forEach((stage, plan) -> text.append("> | `").append(stage).append("` | ").append(plan).append(" |\n"));
         if (!preview.isEmpty()) {

@@ -164,7 +164,7 @@ public final class PreviewNotifier implements RunNotifier {
         if (links == null || run.action() != dev.cairn.reconciler.run.RunAction.APPLY || run.trigger() == null
                 || !run.trigger().contains(":push ") || run.revision() == null) return;
         try {
-            var outcome = PreviewComment.outcome(run);
+            var outcome = PreviewComment.outcome(run, runLinks.of(run).map(secrets.get()::apply));
             links.applied(run.infrastructure(), run.revision(), outcome, java.time.Instant.now());
             var link = links.link(run.infrastructure(), run.revision());
             if (link.isEmpty()) return;

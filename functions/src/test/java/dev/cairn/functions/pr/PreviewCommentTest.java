@@ -104,6 +104,20 @@ class PreviewCommentTest {
     }
 
     @Test
+    void theAppliedResultLinksTheApplyRunsLogWhenItsOutcomeCarriesOne() {
+        var body = PreviewComment.render(run(RunStatus.SUCCEEDED, planned("network", creates(1, "x"))), "acme/infra#7", BASE, new Redactor(),
+                java.util.Optional.empty());
+        var merged = PreviewComment.merged(body, "acme/infra#7", HEAD, "dev-apply-0d1a26e67d8f");
+        var apply = run(RunStatus.SUCCEEDED, planned("network", creates(1, "x")));
+        var outcome = PreviewComment.outcome(apply, java.util.Optional.of("http://127.0.0.1:8080/runs/dev/" + apply.id() + " (x)"));
+
+        assertThat(PreviewComment.applied(merged, "acme/infra#7", HEAD, outcome))
+                .contains("run `" + apply.id() + "` succeeded ([full log](http://127.0.0.1:8080/runs/dev/" + apply.id() + "%20%28x%29)).");
+        assertThat(PreviewComment.applied(merged, "acme/infra#7", HEAD, PreviewComment.outcome(apply)))
+                .as("an outcome recorded before links (three fields)").contains("run `" + apply.id() + "` succeeded.").doesNotContain("[full log]");
+    }
+
+    @Test
     void aSecretInTheLinkIsRedactedAndMarkdownBreakingCharactersAreEncoded() {
         var redactor = new Redactor();
         redactor.add(SECRET);
