@@ -249,6 +249,58 @@ class ServeIT {
         assertThat(json.toString()).contains("\"runId\" : \"" + devRun + "\"", "\"status\" : \"SUCCEEDED\"", "ExecutionSucceeded");
     }
 
+    @Test
+    @Order(6)
+    void servedRunsRecordEachStagesTerraformTimesAndItsWaitAfterItsUpstream() {
+        var workspace = new Workspace(state);
+        // dev: one planApply build per stage; prod: a plan build, an approval, then an apply build
+        for (var run : List.of(workspace.runs().get("dev", devRun).orElseThrow(), workspace.runs().get("prod", prodRun).orElseThrow())) {
+            var earlier = new java.util.HashSet<String>();
+            for (var wave : run.waves()) {
+                for (var name : wave) {
+                    var stage = run.stage(name);
+                    var t = stage.timings();
+                    assertThat(t).as(run.infrastructure() + "/" + name + " has timings").isNotNull();
+                    assertThat(t.commands()).as(name).containsKeys("init", "plan", "show", "apply", "output");
+                    assertThat(t.commands().values()).as(name).allSatisfy(ms -> assertThat(ms).isPositive());
+                    assertThat(t.aheadMillis()).as("a build does nothing ahead").isZero();
+                    assertThat(t.startupMillis()).as(name + ": the build's start-up").isNotNull().isPositive();
+                    assertThat(t.after()).as(name + " waits for stages of earlier waves only").allSatisfy(u -> assertThat(earlier).contains(u));
+                    if (!earlier.isEmpty()) assertThat(t.after()).as(name + " has upstream stages").isNotEmpty();
+                    // the build starts after the stage became ready: its wait holds its own start-up
+                    assertThat(t.waitMillis()).as(name).isGreaterThanOrEqualTo(t.startupMillis());
+                    for (var upstream : t.after()) {
+                        assertThat(stage.startedAt()).as(name + " started after " + upstream + " finished")
+                                .isAfterOrEqualTo(run.stage(upstream).finishedAt());
+                    }
+                }
+                earlier.addAll(wave);
+            }
+            var path = dev.cairn.reconciler.run.CriticalPath.of(run);
+            assertThat(path.stages()).isNotEmpty();
+            long along = 0;
+            for (int i = 0; i < path.stages().size(); i++) {
+                var t = run.stage(path.stages().get(i)).timings();
+                along += t.totalMillis();
+                if (i > 0) assertThat(t.after()).as("the critical path follows the DAG").contains(path.stages().get(i - 1));
+            }
+            assertThat(path.millis()).as("nothing ahead: the path is its stages' terraform time").isEqualTo(along);
+            assertThat(path.millis()).isLessThanOrEqualTo(Duration.between(run.startedAt(), run.finishedAt()).toMillis());
+        }
+        var out = new StringWriter();
+        var cli = Cairn.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        assertThat(cli.execute("status", repo.toString(), "--infra", "dev", "--run", devRun, "--state-dir", state.toString(), "--no-color"))
+                .as(out.toString()).isZero();
+        assertThat(out.toString()).contains("init ", "apply ", "after the run began (build start-up ", " finished (build start-up ", "critical path ");
+        var json = new StringWriter();
+        var asJson = Cairn.commandLine();
+        asJson.setOut(new PrintWriter(json, true));
+        assertThat(asJson.execute("status", repo.toString(), "--infra", "dev", "--run", devRun, "--state-dir", state.toString(), "-o", "json")).isZero();
+        assertThat(json.toString()).contains("\"startupMillis\"", "\"waitMillis\"", "\"criticalPath\"");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The Slack app answers a click with a Web API call (chat.postEphemeral or chat.update) saying {@code text}. */
