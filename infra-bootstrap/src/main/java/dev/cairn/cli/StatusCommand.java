@@ -103,7 +103,8 @@ final class StatusCommand extends RepoCommand {
             if (timings.startupMillis() != null) {
                 // a deployed run's build: started once its upstream stages were recorded done
                 parts.add("started " + millis(timings.waitMillis()) + " after " + (timings.after().isEmpty() ? "the run began"
-                        : String.join(", ", timings.after()) + " finished") + " (build start-up " + millis(timings.startupMillis()) + ")");
+                        : String.join(", ", timings.after()) + " finished"));
+                parts.add("cairn stage start-up " + millis(timings.startupMillis()));
             } else if (!timings.after().isEmpty()) {
                 parts.add("waited " + millis(timings.waitMillis()) + " for " + String.join(", ", timings.after()));
             }

@@ -294,7 +294,7 @@ class ServeIT {
         cli.setErr(new PrintWriter(out, true));
         assertThat(cli.execute("status", repo.toString(), "--infra", "dev", "--run", devRun, "--state-dir", state.toString(), "--no-color"))
                 .as(out.toString()).isZero();
-        assertThat(out.toString()).contains("init ", "apply ", "after the run began (build start-up ", " finished (build start-up ", "critical path ");
+        assertThat(out.toString()).contains("init ", "apply ", "started ", " after the run began", " finished, cairn stage start-up ", "critical path ");
         var json = new StringWriter();
         var asJson = Cairn.commandLine();
         asJson.setOut(new PrintWriter(json, true));
