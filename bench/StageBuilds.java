@@ -67,7 +67,37 @@ public class StageBuilds {
         taskMs.forEach((k, v) -> summary.put(k, Map.of("n", v.size(), "median_ms", median(v), "max_ms", v.stream().mapToDouble(d -> d).max().orElse(0))));
         out.put("tasks", summary);
         out.put("total_s", (System.nanoTime() - t0) / 1e9);
+        out.put("recorded", recorded(state, infra, runId));
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    /**
+     * What the run record says each stage's builds spent (StageTimings, from the builds' reports):
+     * terraform commands, the builds' start-up, the wait from ready to the first terraform command
+     * (here stages run one at a time, so a stage's wait also holds the earlier stages of its wave);
+     * and the run's critical path.
+     */
+    static Map<String, Object> recorded(String state, String infra, String runId) {
+        var run = new dev.cairn.reconciler.run.Workspace(Path.of(state)).runs().get(infra, runId).orElseThrow();
+        var stages = new LinkedHashMap<String, Object>();
+        run.stages().forEach((name, result) -> {
+            var t = result.timings();
+            if (t == null) return;
+            var row = new LinkedHashMap<String, Object>();
+            row.put("commands_ms", t.commands());
+            row.put("terraform_ms", t.totalMillis());
+            row.put("startup_ms", t.startupMillis());
+            row.put("wait_ms", t.waitMillis());
+            row.put("after", t.after());
+            stages.put(name, row);
+        });
+        var path = dev.cairn.reconciler.run.CriticalPath.of(run);
+        var out = new LinkedHashMap<String, Object>();
+        out.put("stages", stages);
+        out.put("critical_path_ms", path.millis());
+        out.put("critical_path", path.stages());
+        out.put("wall_ms", run.finishedAt() == null ? null : java.time.Duration.between(run.startedAt(), run.finishedAt()).toMillis());
+        return out;
     }
 
     interface Call {

@@ -17,6 +17,7 @@ import dev.cairn.reconciler.store.StageOutputs;
 import dev.cairn.reconciler.store.local.AtomicFiles;
 import dev.cairn.reconciler.module.ModuleFetcher;
 import dev.cairn.reconciler.template.Unknown;
+import dev.cairn.reconciler.terraform.CommandTimes;
 import dev.cairn.reconciler.terraform.PlanSummary;
 import dev.cairn.reconciler.terraform.StageRunner;
 import dev.cairn.reconciler.terraform.TerraformBinary;
@@ -35,6 +36,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,7 +54,9 @@ import java.util.concurrent.Callable;
  *       the plan summary, the {@link StageReport} (which the Record step reads: outputs travel
  *       through it, sensitive ones only there and in the output store) and the stage log.
  *       {@code apply} applies the saved plan only when its SHA-256 equals the one recorded when it
- *       was made ({@code --plan-sha256}, else the run record's); otherwise nothing is applied.</li>
+ *       was made ({@code --plan-sha256}, else the run record's); otherwise nothing is applied.
+ *       The report carries the step's {@link StageReport.Timings}: each terraform command's time and
+ *       the process's start-up before the first one; an apply's add those of the plan step before it.</li>
  * </ul>
  */
 @Command(name = "stage", description = "Run Terraform in one rendered stage work dir, or on a stage bundle from the blob store (what the CodeBuild container runs).")
@@ -182,6 +187,8 @@ final class StageCommand implements Callable<Integer> {
     }
 
     private int runBundle(Stores stores) throws Exception {
+        var processStart = processStart();
+        var times = new CommandTimes();
         var bundleKey = BundleKeys.bundle(infra, runId, stage);
         var logKey = BundleKeys.log(infra, runId, stage);
         var archive = stores.blobs().get(bundleKey).orElseThrow(() -> new RunRefusedException(
@@ -212,13 +219,14 @@ final class StageCommand implements Callable<Integer> {
             StageReport report;
             try {
                 var terraformEnv = StageEnvironment.resolve(System.getenv(), dir, runId, stage, redactor, step == Step.preview);
-                report = step(stores, dir, terraformEnv, log, redactor, logKey, "DESTROY".equals(manifest.action()));
+                report = step(stores, dir, terraformEnv, times, log, redactor, logKey, "DESTROY".equals(manifest.action()));
             } catch (RuntimeException e) {
                 var message = redactor.apply(e instanceof RunRefusedException || e instanceof dev.cairn.reconciler.terraform.StageFailedException
                         ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
                 log.write("# stage failed: " + message + "\n");
                 report = new StageReport(infra, runId, stage, step.name(), StageStatus.FAILED, null, null, null, Map.of(), logKey, message);
             }
+            report = report.withTimings(timings(stores.blobs(), processStart, times));
             log.flush();
             // a failed apply leaves state too: it is put back whatever the outcome (never after a preview: it writes no state)
             if (step != Step.preview && stateFile != null && Files.isRegularFile(stateFile)) stores.blobs().put(BundleKeys.state(infra, stage), Files.readAllBytes(stateFile));
@@ -238,6 +246,7 @@ final class StageCommand implements Callable<Integer> {
             shown.put("result", BundleKeys.result(infra, runId, stage));
             shown.put("log", logKey);
             if (report.error() != null) shown.put("error", report.error());
+            shown.put("timings", report.timings());
             print(shown);
             if (report.status() == StageStatus.FAILED) {
                 spec.commandLine().getErr().println("error: " + report.error());
@@ -250,9 +259,9 @@ final class StageCommand implements Callable<Integer> {
         }
     }
 
-    private StageReport step(Stores stores, Path dir, Map<String, String> terraformEnv, Writer log, Redactor redactor, String logKey,
-                             boolean destroyRun) throws IOException {
-        var runner = runner(dir, terraformEnv);
+    private StageReport step(Stores stores, Path dir, Map<String, String> terraformEnv, CommandTimes times, Writer log, Redactor redactor,
+                             String logKey, boolean destroyRun) throws IOException {
+        var runner = runner(dir, terraformEnv).timedBy(times);
         var planKey = BundleKeys.plan(infra, runId, stage);
         var summaryKey = BundleKeys.planSummary(infra, runId, stage);
         switch (step) {
@@ -274,7 +283,7 @@ final class StageCommand implements Callable<Integer> {
             }
             case preview -> {
                 // a pull request's plan: nothing it makes can be applied or read as the infrastructure's outputs
-                var previewRunner = runner(dir, withPreviewEnv(terraformEnv));
+                var previewRunner = runner(dir, withPreviewEnv(terraformEnv)).timedBy(times);
                 previewRunner.init(dir, log, redactor);
                 var summary = previewRunner.plan(dir, false, log, redactor, false).summary();
                 stores.blobs().put(summaryKey, Json.MAPPER.writeValueAsBytes(summary));
@@ -305,6 +314,38 @@ final class StageCommand implements Callable<Integer> {
             }
         }
         throw new IllegalStateException("unknown step " + step);
+    }
+
+    /**
+     * This step's timings; an apply's also hold those of the plan step whose report it replaces
+     * (the same run and stage), so the report Record reads covers the stage's whole build.
+     */
+    private StageReport.Timings timings(BlobStore blobs, Instant processStart, CommandTimes times) {
+        var first = times.firstStartedAt();
+        var startup = first == null ? 0 : Math.max(0, Duration.between(processStart, first).toMillis());
+        var mine = new StageReport.Timings(processStart, first, times.ordered(), startup);
+        if (step != Step.apply) return mine;
+        var before = blobs.get(BundleKeys.result(infra, runId, stage)).map(StageCommand::report).orElse(null);
+        boolean itsPlan = before != null && before.timings() != null && infra.equals(before.infrastructure()) && runId.equals(before.runId())
+                && stage.equals(before.stage()) && (Step.plan.name().equals(before.step()) || Step.destroy_plan.name().equals(before.step()));
+        return itsPlan ? before.timings().then(mine) : mine;
+    }
+
+    /** When this process (the JVM) started: where a build's own start-up begins. */
+    private static Instant processStart() {
+        try {
+            return Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        } catch (RuntimeException | LinkageError unavailable) {
+            return Instant.now();
+        }
+    }
+
+    private static StageReport report(byte[] json) {
+        try {
+            return Json.MAPPER.readValue(json, StageReport.class);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

@@ -100,7 +100,12 @@ final class StatusCommand extends RepoCommand {
             if (timings == null) continue;
             var parts = new ArrayList<String>();
             timings.commands().forEach((command, ms) -> parts.add(command + " " + millis(ms)));
-            if (!timings.after().isEmpty()) {
+            if (timings.startupMillis() != null) {
+                // a deployed run's build: started once its upstream stages were recorded done
+                parts.add("started " + millis(timings.waitMillis()) + " after " + (timings.after().isEmpty() ? "the run began"
+                        : String.join(", ", timings.after()) + " finished"));
+                parts.add("cairn stage start-up " + millis(timings.startupMillis()));
+            } else if (!timings.after().isEmpty()) {
                 parts.add("waited " + millis(timings.waitMillis()) + " for " + String.join(", ", timings.after()));
             }
             if (timings.aheadMillis() > 0 && !timings.after().isEmpty()) parts.add(millis(timings.aheadMillis()) + " of it ahead");

@@ -14,6 +14,7 @@ import dev.cairn.reconciler.run.RunStatus;
 import dev.cairn.reconciler.run.Scheduler;
 import dev.cairn.reconciler.run.StageResult;
 import dev.cairn.reconciler.run.StageStatus;
+import dev.cairn.reconciler.run.StageTimings;
 import dev.cairn.reconciler.store.BlobStore;
 import dev.cairn.reconciler.store.LockStore;
 import dev.cairn.reconciler.preview.Previews;
@@ -382,8 +383,27 @@ public final class ReconcileTasks {
         if (!infrastructure.equals(report.infrastructure()) || !runId.equals(report.runId()) || !stage.equals(report.stage())) {
             throw new IllegalStateException("the stage report at " + BundleKeys.result(infrastructure, runId, stage) + " is for another stage");
         }
-        completion.complete(report, new Redactor());
+        completion.complete(report, new Redactor(), timings(get(infrastructure, runId), report));
         return true;
+    }
+
+    /**
+     * The stage's {@link StageTimings} from its report: the terraform commands and build start-up
+     * as its build measured them, and the wait from the stage becoming ready (the last of its
+     * upstream stages in the run recorded finished, else the run's start) to its first terraform
+     * command. Nothing is done ahead in a build. Null for a report without timings (an older build).
+     */
+    private StageTimings timings(Run run, StageReport report) {
+        var measured = report.timings();
+        if (measured == null) return null;
+        var graph = graphs.load(run.infrastructure(), run.id()).graph();
+        var of = run.action() == RunAction.DESTROY ? graph.dependentsOf(report.stage()) : graph.dependenciesOf(report.stage());
+        var after = run.stages().keySet().stream().filter(of::contains).toList();
+        var ready = after.stream().map(run::stage).map(StageResult::finishedAt).filter(java.util.Objects::nonNull)
+                .max(java.time.Instant::compareTo).orElse(run.startedAt());
+        long wait = measured.terraformStartedAt() == null || ready == null ? 0
+                : Math.max(0, Duration.between(ready, measured.terraformStartedAt()).toMillis());
+        return new StageTimings(measured.commands(), 0, wait, after, measured.startupMillis());
     }
 
     /** {@code changes} applied in one new version. */

@@ -249,7 +249,71 @@ class ServeIT {
         assertThat(json.toString()).contains("\"runId\" : \"" + devRun + "\"", "\"status\" : \"SUCCEEDED\"", "ExecutionSucceeded");
     }
 
+    @Test
+    @Order(6)
+    void servedRunsRecordEachStagesTerraformTimesAndItsWaitAfterItsUpstream() {
+        var workspace = new Workspace(state);
+        // dev: one planApply build per stage; prod: a plan build, an approval, then an apply build
+        for (var run : List.of(workspace.runs().get("dev", devRun).orElseThrow(), workspace.runs().get("prod", prodRun).orElseThrow())) {
+            var earlier = new java.util.HashSet<String>();
+            for (var wave : run.waves()) {
+                for (var name : wave) {
+                    var stage = run.stage(name);
+                    var t = stage.timings();
+                    assertThat(t).as(run.infrastructure() + "/" + name + " has timings").isNotNull();
+                    assertThat(t.commands()).as(name).containsKeys("init", "plan", "show", "apply");
+                    assertThat(t.commands().values()).as(name).allSatisfy(ms -> assertThat(ms).isPositive());
+                    assertThat(t.aheadMillis()).as("a build does nothing ahead").isZero();
+                    assertThat(t.startupMillis()).as(name + ": the build's start-up").isNotNull().isPositive();
+                    assertThat(t.after()).as(name + " waits for stages of earlier waves only").allSatisfy(u -> assertThat(earlier).contains(u));
+                    if (!earlier.isEmpty()) assertThat(t.after()).as(name + " has upstream stages").isNotEmpty();
+                    // the stage's first build starts after it became ready (its upstream stages recorded done, else the run's start)
+                    var ready = t.after().stream().map(u -> run.stage(u).finishedAt()).max(Instant::compareTo).orElse(run.startedAt());
+                    var report = report(workspace, run, name).timings();
+                    assertThat(report.startedAt()).as(name + "'s first build started after it was ready").isAfterOrEqualTo(ready);
+                    assertThat(stage.startedAt()).as(name).isAfterOrEqualTo(ready);
+                    assertThat(t.waitMillis()).as(name + ": its wait holds its first build's start-up")
+                            .isGreaterThanOrEqualTo(Duration.between(report.startedAt(), report.terraformStartedAt()).toMillis());
+                }
+                earlier.addAll(wave);
+            }
+            var path = dev.cairn.reconciler.run.CriticalPath.of(run);
+            assertThat(path.stages()).isNotEmpty();
+            long along = 0;
+            for (int i = 0; i < path.stages().size(); i++) {
+                var t = run.stage(path.stages().get(i)).timings();
+                along += t.totalMillis();
+                if (i > 0) assertThat(t.after()).as("the critical path follows the DAG").contains(path.stages().get(i - 1));
+            }
+            assertThat(path.millis()).as("nothing ahead: the path is its stages' terraform time").isEqualTo(along);
+            assertThat(path.millis()).isLessThanOrEqualTo(Duration.between(run.startedAt(), run.finishedAt()).toMillis());
+        }
+        var out = new StringWriter();
+        var cli = Cairn.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        assertThat(cli.execute("status", repo.toString(), "--infra", "dev", "--run", devRun, "--state-dir", state.toString(), "--no-color"))
+                .as(out.toString()).isZero();
+        assertThat(out.toString()).contains("init ", "apply ", "started ", " after the run began", " finished, cairn stage start-up ", "critical path ");
+        var json = new StringWriter();
+        var asJson = Cairn.commandLine();
+        asJson.setOut(new PrintWriter(json, true));
+        assertThat(asJson.execute("status", repo.toString(), "--infra", "dev", "--run", devRun, "--state-dir", state.toString(), "-o", "json")).isZero();
+        assertThat(json.toString()).contains("\"startupMillis\"", "\"waitMillis\"", "\"criticalPath\"");
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** The report the stage's last `cairn stage` step left in the blob store. */
+    private static dev.cairn.reconciler.bundle.StageReport report(Workspace workspace, dev.cairn.reconciler.run.Run run, String stage) {
+        var key = dev.cairn.reconciler.bundle.BundleKeys.result(run.infrastructure(), run.id(), stage);
+        var json = workspace.blobs().get(key).orElseThrow(() -> new AssertionError("no report at " + key));
+        try {
+            return Json.MAPPER.readValue(json, dev.cairn.reconciler.bundle.StageReport.class);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     /** The Slack app answers a click with a Web API call (chat.postEphemeral or chat.update) saying {@code text}. */
     private void awaitResponse(String text) throws InterruptedException {

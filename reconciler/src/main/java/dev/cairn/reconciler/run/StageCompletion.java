@@ -126,6 +126,15 @@ public final class StageCompletion {
      * @param redact masks secrets in the error; a {@link Redactor} also learns the sensitive outputs
      */
     public Run complete(StageReport report, UnaryOperator<String> redact) {
+        return complete(report, redact, null);
+    }
+
+    /**
+     * As {@link #complete(StageReport, UnaryOperator)}, the stage's result also given
+     * {@code timings} (what its report measured, with the wait the run's record shows; null: the
+     * recorded ones kept).
+     */
+    public Run complete(StageReport report, UnaryOperator<String> redact, StageTimings timings) {
         var run = runs.get(report.infrastructure(), report.runId()).orElseThrow(() -> new IllegalArgumentException(
                 "no run " + report.runId() + " of `" + report.infrastructure() + "` in the run store"));
         var previous = run.stage(report.stage());
@@ -133,6 +142,7 @@ public final class StageCompletion {
         if (report.log() != null) result = result.withLog(report.log());
         if (report.plan() != null) result = result.withPlan(report.plan());
         if (report.planKey() != null) result = result.withSavedPlan(report.planKey(), report.planSha256());
+        if (timings != null) result = result.withTimings(timings);
         if (report.status() == StageStatus.FAILED) {
             return record(run, result.failed(redact.apply(report.error() == null ? "the stage failed" : report.error())));
         }

@@ -1,5 +1,6 @@
 package dev.cairn.reconciler.terraform;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,12 +15,20 @@ public final class CommandTimes {
     private long total;
     private long ahead;
     private boolean waited;
+    private Instant firstStartedAt;
 
     /** Adds one command's duration; before {@link #upstreamDone()} it also counts as work done ahead. */
     public synchronized void add(String command, long elapsedMillis) {
         millis.merge(command, elapsedMillis, Long::sum);
         total += elapsedMillis;
         if (!waited) ahead += elapsedMillis;
+        var started = Instant.now().minusMillis(elapsedMillis);
+        if (firstStartedAt == null || started.isBefore(firstStartedAt)) firstStartedAt = started;
+    }
+
+    /** When the earliest command counted here started; null before any. */
+    public synchronized Instant firstStartedAt() {
+        return firstStartedAt;
     }
 
     /** From now on the stage's work depends on its upstream stages' results. */
