@@ -116,7 +116,8 @@ class ReconcileMergeCommentIT {
         var stages = workspace.runs().get("dev", runId).orElseThrow().stages().keySet();
         var comment = comments.get(500L);
         assertThat(comment).startsWith("<!-- cairn:preview:dev -->\n<!-- cairn:merge -->")
-                .contains("**Merged and applied:** acme/infra#7 was merged as `" + commit.substring(0, 12) + "`; run `" + runId + "` succeeded.")
+                .contains("**Merged and applied:** acme/infra#7 was merged as `" + commit.substring(0, 12) + "`; run `" + runId + "` succeeded ([full log]("
+                        + "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/" + EXECUTION + ")).")
                 .contains("**The applied plan differed from this preview** in `network` (preview: network +0~1-0; applied: network +2~0-0).");
         for (var stage : stages) assertThat(comment).contains("> | `" + stage + "` | +2~0-0 |");
         assertThat(calls).filteredOn(c -> c.startsWith("PATCH")).hasSize(1);
