@@ -95,7 +95,8 @@ final class StatusCommand extends RepoCommand {
         var view = new ProgressView(out(), t);
         for (var stage : run.stages().values()) {
             out().println("    " + view.line(stage) + (stage.planning() == null ? "" : "  " + t.dim(stage.planning().label()))
-                    + (stage.confirmation() == null ? "" : "  " + t.dim(stage.confirmation().label())));
+                    + (stage.confirmation() == null ? "" : "  " + t.dim(stage.confirmation().label()))
+                    + (stage.inexactBecause() == null ? "" : "  " + t.yellow("inexact: depends on changes in " + String.join(", ", stage.inexactBecause()))));
             var timings = stage.timings();
             if (timings == null) continue;
             var parts = new ArrayList<String>();

@@ -101,6 +101,7 @@ final class RunPage extends HttpServlet {
             html.append("<tr><td><a href=\"#log-").append(e(stage.stage())).append("\">").append(e(stage.stage())).append("</a></td><td class=\"")
                     .append(e(label)).append("\">").append(e(stage.status().label())).append("</td><td>")
                     .append(stage.plan() == null ? "" : e("+" + stage.plan().add() + " ~" + stage.plan().change() + " -" + stage.plan().destroy()))
+                    .append(stage.inexactBecause() == null ? "" : e(" · inexact: depends on changes in " + String.join(", ", stage.inexactBecause())))
                     .append("</td><td>").append(stage.startedAt() == null ? "" : e(String.valueOf(stage.startedAt()))).append("</td><td>")
                     .append(e(took(stage))).append("</td><td>").append(stage.error() == null ? "" : e(stage.error())).append("</td></tr>");
         }

@@ -223,6 +223,17 @@ class PreviewServeIT {
         assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).containsPattern("\\| `addons` \\| [^\\n]* · inexact: depends on changes in `kubernetes` \\|")
                 .doesNotContain("depends on changes in `network`");
         assertThat(github.statuses(newHead)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
+        var out = new StringWriter();
+        var cli = dev.cairn.cli.Cairn.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        assertThat(cli.execute("status", repo.toString(), "--infra", "dev", "--run", run.id(), "--state-dir", state.toString(), "--no-color"))
+                .as(out.toString()).isZero();
+        assertThat(out.toString()).as("cairn status shows what the comment shows").containsPattern("addons .*inexact: depends on changes in kubernetes")
+                .doesNotContainPattern("(network|kubernetes|app_db) .*inexact");
+        var page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/runs/dev/" + run.id())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).as("the run page too").contains("inexact: depends on changes in kubernetes");
         head = newHead;
     }
 
