@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Live per-stage progress. At a terminal: one line per stage, redrawn in place with a spinner and
- * elapsed time. Elsewhere (pipes, CI): one plain line per change.
+ * elapsed time. Elsewhere (pipes, CI): one plain line per change a reader can see (a stage whose
+ * line reads the same as the last one printed for it is not printed again).
  */
 final class ProgressView implements RunListener {
     private static final String[] SPINNER = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
@@ -26,6 +27,8 @@ final class ProgressView implements RunListener {
     private int tick;
     private boolean paused;
     private ScheduledExecutorService ticker;
+    /** Off a terminal: the last line printed for each stage. */
+    private final java.util.Map<String, String> printed = new java.util.HashMap<>();
 
     ProgressView(PrintWriter out, Terminal terminal) {
         this.out = out;
@@ -52,7 +55,9 @@ final class ProgressView implements RunListener {
         if (terminal.interactive()) {
             draw();
         } else if (stage.status() != StageStatus.PENDING) {
-            out.println("  " + line(stage));
+            var text = line(stage);
+            if (text.equals(printed.put(stage.stage(), text))) return;
+            out.println("  " + text);
             out.flush();
         }
     }
