@@ -129,10 +129,18 @@ final class StageCommand implements Callable<Integer> {
 
     /**
      * A preview's Terraform: {@code plan} gets {@code -lock=false} (Terraform's own
-     * {@code TF_CLI_ARGS_plan}), so it neither takes nor waits for the state lock, whatever the
-     * backend; a plan never writes state.
+     * {@code TF_CLI_ARGS_plan}, after any the build's environment already sets), so it neither
+     * takes nor waits for the state lock, whatever the backend; a plan never writes state.
      */
-    static final Map<String, String> PREVIEW_ENV = Map.of("TF_CLI_ARGS_plan", "-lock=false");
+    static final Map<String, String> PREVIEW_ENV = previewEnv(System.getenv("TF_CLI_ARGS_plan"));
+
+    static Map<String, String> previewEnv(String userArgs) {
+        return Map.of("TF_CLI_ARGS_plan", ((userArgs == null ? "" : userArgs.strip()) + " -lock=false").strip());
+    }
+
+    /** What the log of a preview says first: its plan command line does not show the lock flag, which comes from the environment. */
+    static final String PREVIEW_LOG_NOTE = "# preview: terraform plan runs with -lock=false (TF_CLI_ARGS_plan): it takes no state lock,"
+            + " writes no state, and its saved plan is never applied or kept\n";
 
     private static StageRunner runner(Path dir) {
         return runner(dir, Map.of());
@@ -284,6 +292,7 @@ final class StageCommand implements Callable<Integer> {
             case preview -> {
                 // a pull request's plan: nothing it makes can be applied or read as the infrastructure's outputs
                 var previewRunner = runner(dir, withPreviewEnv(terraformEnv)).timedBy(times);
+                log.write(PREVIEW_LOG_NOTE);
                 previewRunner.init(dir, log, redactor);
                 var summary = previewRunner.plan(dir, false, log, redactor, false).summary();
                 stores.blobs().put(summaryKey, Json.MAPPER.writeValueAsBytes(summary));

@@ -184,7 +184,8 @@ class PreviewServeIT {
         assertThat(page.body()).contains(run.id(), "succeeded", head, run.trigger());
         for (var stage : run.stages().values()) {
             var stored = new String(workspace.blobs().get(stage.log()).orElseThrow(), StandardCharsets.UTF_8);
-            assertThat(stored).as(stage.stage()).contains("terraform");
+            assertThat(stored).as(stage.stage()).contains("terraform")
+                    .as("the log says where the lock flag comes from").startsWith("# preview: terraform plan runs with -lock=false");
             assertThat(page.body()).as(stage.stage()).contains("Log of <code>" + stage.stage() + "</code>",
                     org.eclipse.jetty.util.StringUtil.sanitizeXmlString(stored));
             var text = http.send(HttpRequest.newBuilder(URI.create(runUrl + "/" + stage.stage() + ".log")).build(), HttpResponse.BodyHandlers.ofString());
