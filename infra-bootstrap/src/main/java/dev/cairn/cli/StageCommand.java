@@ -57,6 +57,8 @@ import java.util.concurrent.Callable;
  *       was made ({@code --plan-sha256}, else the run record's); otherwise nothing is applied.
  *       The report carries the step's {@link StageReport.Timings}: each terraform command's time and
  *       the process's start-up before the first one; an apply's add those of the plan step before it.</li>
+ *   <li>{@code plan_ahead --infra I --run RUN}: the run's one plan-ahead build ({@link PlanAheadStep}): every stage
+ *       Prepare rendered ahead, planned at once in this process, an {@code AheadReport} per stage.</li>
  * </ul>
  */
 @Command(name = "stage", description = "Run Terraform in one rendered stage work dir, or on a stage bundle from the blob store (what the CodeBuild container runs).")
