@@ -16,7 +16,8 @@ import java.util.Map;
  * buildspec's planApply runs it (plan, then apply of that saved plan when it has changes).
  * When Prepare asks for it ({@code planAhead}), one {@code cairn stage plan_ahead} process first
  * plans every stage at once, as the PlanAhead state's build does; NextStages then starts no build
- * for a stage whose ahead plan stands. {@code builds} counts the builds (one process group each).
+ * for a stage whose ahead plan stands ({@code BENCH_PLAN_AHEAD=0} skips that build: one build per
+ * stage, as before). {@code builds} counts the builds (one process group each).
  * Stages run one at a time so each is timed alone. Run by bench/stage-builds.sh:
  * {@code java -cp cairn.jar bench/StageBuilds.java INFRA COMMIT CAIRN_JAR STATE_DIR}; the task
  * function's environment (CAIRN_STATE_DIR, CAIRN_REPO_URL, ...) comes from the process. Prints JSON.
@@ -38,7 +39,8 @@ public class StageBuilds {
         var runId = (String) prepared.get("runId");
         int builds = 0;
         Double aheadSeconds = null;
-        if (Boolean.TRUE.equals(prepared.get("planAhead"))) {
+        // BENCH_PLAN_AHEAD=0: as before the plan-ahead build (NextStages then finds no ahead report: one build per stage)
+        if (Boolean.TRUE.equals(prepared.get("planAhead")) && !"0".equals(System.getenv("BENCH_PLAN_AHEAD"))) {
             aheadSeconds = stage(jar, state, "plan_ahead", infra, runId, null);
             builds++;
         }
