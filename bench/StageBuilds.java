@@ -14,6 +14,10 @@ import java.util.Map;
  * in-process on the local stores (Prepare, NextStages, Render, Record, Finish), and every stage's
  * build as its own {@code java -jar cairn.jar stage} process in a fresh work dir, as the
  * buildspec's planApply runs it (plan, then apply of that saved plan when it has changes).
+ * When Prepare asks for it ({@code planAhead}), one {@code cairn stage plan_ahead} process first
+ * plans every stage at once, as the PlanAhead state's build does; NextStages then starts no build
+ * for a stage whose ahead plan stands ({@code BENCH_PLAN_AHEAD=0} skips that build: one build per
+ * stage, as before). {@code builds} counts the builds (one process group each).
  * Stages run one at a time so each is timed alone. Run by bench/stage-builds.sh:
  * {@code java -cp cairn.jar bench/StageBuilds.java INFRA COMMIT CAIRN_JAR STATE_DIR}; the task
  * function's environment (CAIRN_STATE_DIR, CAIRN_REPO_URL, ...) comes from the process. Prints JSON.
@@ -33,6 +37,13 @@ public class StageBuilds {
         var prepared = timed(taskMs, "prepare", () -> tasks.handleRequest(Map.of("task", "prepare", "infrastructure", infra, "action", "APPLY",
                 "commit", commit, "ref", "refs/heads/main", "trigger", "bench", "executionArn", executionArn), null));
         var runId = (String) prepared.get("runId");
+        int builds = 0;
+        Double aheadSeconds = null;
+        // BENCH_PLAN_AHEAD=0: as before the plan-ahead build (NextStages then finds no ahead report: one build per stage)
+        if (Boolean.TRUE.equals(prepared.get("planAhead")) && !"0".equals(System.getenv("BENCH_PLAN_AHEAD"))) {
+            aheadSeconds = stage(jar, state, "plan_ahead", infra, runId, null);
+            builds++;
+        }
         var stages = new ArrayList<Map<String, Object>>();
         int waves = 0;
         while (true) {
@@ -46,6 +57,7 @@ public class StageBuilds {
                 row.put("stage", stage);
                 row.put("wave", waves);
                 timed(taskMs, "render", () -> tasks.handleRequest(with(ids, "task", "render"), null));
+                builds++;
                 var result = Files.createTempFile("cairn-bench-plan", ".json");
                 row.put("plan_s", stage(jar, state, "plan", infra, runId, stage, "--result", result.toString()));
                 var sha = JSON.readTree(result.toFile()).path("planSha256").asText("");
@@ -62,6 +74,8 @@ public class StageBuilds {
         out.put("run", runId);
         out.put("status", finished.get("status"));
         out.put("waves", waves);
+        out.put("builds", builds);
+        out.put("plan_ahead_s", aheadSeconds);
         out.put("stages", stages);
         var summary = new LinkedHashMap<String, Object>();
         taskMs.forEach((k, v) -> summary.put(k, Map.of("n", v.size(), "median_ms", median(v), "max_ms", v.stream().mapToDouble(d -> d).max().orElse(0))));
@@ -121,14 +135,15 @@ public class StageBuilds {
     static double stage(String jar, String state, String step, String infra, String runId, String stage, String... extra) throws Exception {
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar,
-                "stage", step, "--infra", infra, "--run", runId, "--stage", stage, "--state-dir", state));
+                "stage", step, "--infra", infra, "--run", runId, "--state-dir", state));
+        if (stage != null) command.addAll(List.of("--stage", stage));
         command.addAll(List.of(extra));
         long start = System.nanoTime();
         var process = new ProcessBuilder(command).redirectErrorStream(true).start();
         var output = new String(process.getInputStream().readAllBytes());
         int exit = process.waitFor();
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (exit != 0) throw new IllegalStateException("cairn stage " + step + " " + stage + " exited " + exit + ":\n" + output);
+        if (exit != 0) throw new IllegalStateException("cairn stage " + step + " " + (stage == null ? "" : stage) + " exited " + exit + ":\n" + output);
         return Math.round(seconds * 100) / 100.0;
     }
 

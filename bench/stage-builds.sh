@@ -6,6 +6,7 @@
 # docs/benchmarks.md.
 #
 #   bench/stage-builds.sh [quickstart|aws-emulated] [INFRA]     (aws-emulated needs AWS_ENDPOINT_URL: moto)
+#   BENCH_PLAN_AHEAD=0 bench/stage-builds.sh ...                 (no plan-ahead build: one build per stage, as before)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 EXAMPLE=${1:-quickstart}

@@ -57,14 +57,17 @@ import java.util.concurrent.Callable;
  *       was made ({@code --plan-sha256}, else the run record's); otherwise nothing is applied.
  *       The report carries the step's {@link StageReport.Timings}: each terraform command's time and
  *       the process's start-up before the first one; an apply's add those of the plan step before it.</li>
+ *   <li>{@code plan_ahead --infra I --run RUN}: the run's one plan-ahead build ({@link PlanAheadStep}): every stage
+ *       Prepare rendered ahead, planned at once in this process, an {@code AheadReport} per stage.</li>
  * </ul>
  */
 @Command(name = "stage", description = "Run Terraform in one rendered stage work dir, or on a stage bundle from the blob store (what the CodeBuild container runs).")
 final class StageCommand implements Callable<Integer> {
-    enum Step { plan, destroy_plan, apply, outputs, preview }
+    enum Step { plan, destroy_plan, apply, outputs, preview, plan_ahead }
 
-    @Parameters(index = "0", paramLabel = "STEP", description = "plan, destroy_plan, apply (the saved plan), outputs, or preview "
-            + "(a pull request's plan: terraform plan -lock=false; no saved plan, Terraform state and outputs are not written back).")
+    @Parameters(index = "0", paramLabel = "STEP", description = "plan, destroy_plan, apply (the saved plan), outputs, preview "
+            + "(a pull request's plan: terraform plan -lock=false; no saved plan, Terraform state and outputs are not written back), "
+            + "or plan_ahead (--infra and --run: every stage Prepare rendered ahead, planned at once in this process).")
     Step step;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "The stage work dir (required without --run; with --run, where the bundle is extracted; default: a temporary dir).")
@@ -93,6 +96,7 @@ final class StageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (step == Step.plan_ahead) return planAhead();
         boolean bundled = infra != null || runId != null || stage != null;
         if (bundled && (infra == null || runId == null || stage == null)) {
             throw new RunRefusedException("--infra, --run and --stage go together: name the bundle's infrastructure, run and stage");
@@ -102,6 +106,24 @@ final class StageCommand implements Callable<Integer> {
             return runWorkDir();
         }
         return runBundle();
+    }
+
+    /** The run's one plan-ahead build: {@link PlanAheadStep}, at most {@code CAIRN_PARALLELISM} stages at once. */
+    private int planAhead() throws Exception {
+        if (infra == null || runId == null) throw new RunRefusedException("plan_ahead plans a run's stages: name it with --infra and --run");
+        var processStart = processStart();
+        var parallelism = System.getenv("CAIRN_PARALLELISM");
+        int bound = notBlank(parallelism) && parallelism.trim().matches("[0-9]{1,3}") ? Integer.parseInt(parallelism.trim())
+                : dev.cairn.reconciler.manifest.RepoConfig.Terraform.DEFAULT_PARALLELISM;
+        var stores = stores();
+        try (var ignored = stores.closer()) {
+            var planned = new PlanAheadStep(infra, runId, bound).run(stores.blobs(), stores.runs(), processStart);
+            var shown = new LinkedHashMap<String, Object>();
+            shown.put("step", step.name());
+            shown.put("planned", planned);
+            print(shown);
+            return Cairn.OK;
+        }
     }
 
     /** Terraform in a rendered work dir, as before bundles. */
@@ -147,7 +169,7 @@ final class StageCommand implements Callable<Integer> {
     }
 
     /** @param extra added to Terraform's environment only: the target role's credentials, the stage secrets ({@link StageEnvironment}) */
-    private static StageRunner runner(Path dir, Map<String, String> extra) {
+    static StageRunner runner(Path dir, Map<String, String> extra) {
         var terraform = TerraformBinary.find(null);
         var env = new LinkedHashMap<>(TerraformEnvironment.create(dir.resolve(".terraform").toAbsolutePath()));
         env.putAll(extra);
@@ -161,10 +183,10 @@ final class StageCommand implements Callable<Integer> {
     }
 
     /** Where the bundle, plans, results and logs are: S3 in CodeBuild, the state dir locally. */
-    private record Stores(BlobStore blobs, RunStore runs, AutoCloseable closer) {
+    record Stores(BlobStore blobs, RunStore runs, AutoCloseable closer) {
     }
 
-    private Stores stores() {
+    Stores stores() {
         var env = System.getenv();
         if (notBlank(env.get(AwsStores.BUCKET))) {
             if (notBlank(env.get(AwsStores.TABLE))) {
@@ -362,7 +384,7 @@ final class StageCommand implements Callable<Integer> {
      * {@code StageRenderer.LocalState.IN_WORK_DIR}): it is kept in the blob store between builds.
      * Null for an S3 backend or an absolute path (local mode).
      */
-    private static Path workDirState(StageBundle bundle, Path dir) throws IOException {
+    static Path workDirState(StageBundle bundle, Path dir) throws IOException {
         var backend = bundle.files().get(StageRenderer.BACKEND);
         if (backend == null) return null;
         var path = Json.MAPPER.readTree(backend).path("terraform").path("backend").path("local").path("path");

@@ -32,7 +32,8 @@ class DefinitionLoadTest {
                 .containsEntry("PlanApply", "arn:aws:states:::codebuild:startBuild.sync")
                 .containsEntry("Prepare", "arn:aws:states:::lambda:invoke")
                 .containsEntry("Preview", "arn:aws:states:::codebuild:startBuild.sync")
-                .hasSize(13);
+                .containsEntry("PlanAhead", "arn:aws:states:::codebuild:startBuild.sync")
+                .hasSize(14);
         assertThat(machine.definition().at("/States/Prepare/Parameters/FunctionName").asText())
                 .isEqualTo("arn:aws:lambda:local:000000000000:function:task");
     }

@@ -64,7 +64,10 @@ public final class ReconcileTaskFunction implements RequestHandler<Map<String, O
                     var prepared = tasks.prepare(infra, RunAction.valueOf(required(input, "action").toUpperCase(Locale.ROOT)),
                             required(input, "commit"), ReconcileTasks.text(input, "ref").orElse("refs/heads/main"),
                             ReconcileTasks.text(input, "trigger").orElse(""), required(input, "executionArn"), stages(input));
-                    yield Map.of("runId", prepared.runId(), "parallelism", prepared.parallelism());
+                    var ahead = StageCompute.PLAN_AHEAD;
+                    yield Map.of("runId", prepared.runId(), "parallelism", prepared.parallelism(), "planAhead", prepared.planAhead(),
+                            "aheadRoleArn", prepared.aheadRoleArn(), "aheadComputeType", ahead.computeType(),
+                            "aheadEnvironmentType", ahead.environmentType(), "aheadImage", ahead.image());
                 }
                 case "next" -> {
                     var next = tasks.next(infra, required(input, "runId"));

@@ -1,7 +1,9 @@
 package dev.cairn.functions.reconcile;
 
 import dev.cairn.reconciler.approval.ApprovalStore;
+import dev.cairn.reconciler.bundle.AheadReport;
 import dev.cairn.reconciler.bundle.BundleKeys;
+import dev.cairn.reconciler.bundle.StageBundle;
 import dev.cairn.reconciler.bundle.StageReport;
 import dev.cairn.reconciler.manifest.Json;
 import dev.cairn.reconciler.run.Redactor;
@@ -14,6 +16,7 @@ import dev.cairn.reconciler.run.RunStatus;
 import dev.cairn.reconciler.run.Scheduler;
 import dev.cairn.reconciler.run.StageResult;
 import dev.cairn.reconciler.run.StageStatus;
+import dev.cairn.reconciler.run.StagePlanning;
 import dev.cairn.reconciler.run.StageTimings;
 import dev.cairn.reconciler.store.BlobStore;
 import dev.cairn.reconciler.store.LockStore;
@@ -71,7 +74,15 @@ public final class ReconcileTasks {
         this.clock = clock;
     }
 
-    public record Prepared(String runId, int parallelism) {
+    /**
+     * @param planAhead    the run starts with one plan-ahead build ({@code cairn stage plan_ahead}) of the bundles
+     *                     Prepare rendered at {@link BundleKeys#aheadBundle}
+     * @param aheadRoleArn the role that build assumes (the stages' {@code spec.provider.roleArn}; empty: the build's own)
+     */
+    public record Prepared(String runId, int parallelism, boolean planAhead, String aheadRoleArn) {
+        public Prepared(String runId, int parallelism) {
+            this(runId, parallelism, false, "");
+        }
     }
 
     /** One stage to start: its id and how its build runs (no plan data). */
@@ -137,7 +148,38 @@ public final class ReconcileTasks {
                 planned.graph().waves(), results, null, 0, executionArn);
         runs.put(run);
         notifier.runStarted(run);
-        return new Prepared(runId, Math.max(1, planned.parallelism()));
+        boolean ahead = renderAhead(run, planned);
+        return new Prepared(runId, Math.max(1, planned.parallelism()), ahead, ahead ? planned.policy(planned.graph().stages().iterator().next()).roleArn() : "");
+    }
+
+    /**
+     * Renders every stage it can from the outputs stored now into {@link BundleKeys#aheadBundle},
+     * for the run's one plan-ahead build, when that build can spare builds: an apply or plan run
+     * (no destroy, no preview) of 2+ stages where a stage beyond the roots has every upstream
+     * stage's outputs stored. A stage that cannot be rendered (an input known only after an
+     * upstream apply, or any other error) is just not planned ahead.
+     *
+     * @return whether the run starts with the plan-ahead build
+     */
+    private boolean renderAhead(Run run, StagePlanner.Planned planned) {
+        var graph = planned.graph();
+        if (run.action() == RunAction.DESTROY || isPreview(run) || graph.stages().size() < 2) return false;
+        var stored = outputs.all(run.infrastructure());
+        boolean worth = graph.stages().stream().anyMatch(stage -> !graph.dependenciesOf(stage).isEmpty()
+                && stored.keySet().containsAll(graph.dependenciesOf(stage)));
+        if (!worth) return false;
+        int rendered = 0;
+        for (var stage : graph.stages()) {
+            try {
+                var bundle = planner.render(run, stage, stored);
+                if (bundle.isEmpty()) continue;
+                blobs.put(BundleKeys.aheadBundle(run.infrastructure(), run.id(), stage), bundle.get().zip());
+                rendered++;
+            } catch (Exception notAhead) {
+                // the stage gets its normal Render and build
+            }
+        }
+        return rendered > 0;
     }
 
     /**
@@ -168,6 +210,45 @@ public final class ReconcileTasks {
                     + " (taken over or force-released): it stops here");
         }
         var planned = graphs.load(infrastructure, runId);
+        var starting = new ArrayList<String>();
+        Scheduler.Next next;
+        Run updated;
+        while (true) {
+            next = schedule(run, planned);
+            var batch = next;
+            updated = batch.skipped().isEmpty() && batch.start().isEmpty() ? run : update(infrastructure, runId, r -> {
+                var changed = new LinkedHashMap<String, StageResult>();
+                batch.skipped().forEach((stage, cause) -> changed.put(stage, r.stage(stage).skipped("skipped: `" + cause + "` failed")));
+                for (var stage : batch.start()) changed.put(stage, r.stage(stage).with(StageStatus.PLANNING));
+                return withStages(r, changed);
+            });
+            // one edit of the run's thread shows them all (a skipped stage is final: it waits for its turn)
+            var shown = updated;
+            batch.skipped().keySet().stream().findFirst().or(() -> batch.start().stream().findFirst())
+                    .ifPresent(s -> notifier.stageChanged(shown, shown.stage(s)));
+            var fromAhead = new ArrayList<String>();
+            for (var stage : batch.start()) {
+                if (recordedFromAhead(updated, stage)) fromAhead.add(stage);
+                else starting.add(stage);
+            }
+            run = get(infrastructure, runId);
+            // a stage recorded from its plan-ahead makes its dependents ready: schedule again
+            if (fromAhead.isEmpty()) break;
+        }
+        var start = new ArrayList<StageStart>();
+        for (var stage : starting) {
+            var policy = planned.policy(stage);
+            var compute = StageCompute.forStage(stage);
+            // one build plans and applies when nothing can wait for a person: no approval, not plan-only
+            boolean planApply = !policy.approval() && run.action() == RunAction.APPLY;
+            var planStep = run.action() == RunAction.DESTROY ? "destroy_plan" : preview ? Previews.STEP : "plan";
+            start.add(new StageStart(stage, planApply, planStep, compute.computeType(), compute.environmentType(), compute.image(),
+                    policy.roleFor(preview), approvalTimeout.toSeconds()));
+        }
+        return new Next(List.copyOf(start), next.done() && start.isEmpty());
+    }
+
+    private static Scheduler.Next schedule(Run run, StagePlanner.Planned planned) {
         var outcomes = new LinkedHashMap<String, Scheduler.Outcome>();
         var running = new HashSet<String>();
         run.stages().forEach((stage, result) -> {
@@ -181,27 +262,39 @@ public final class ReconcileTasks {
                 }
             }
         });
-        var next = Scheduler.next(planned.graph(), run.action() == RunAction.DESTROY, running, outcomes, planned.parallelism());
-        var updated = next.skipped().isEmpty() && next.start().isEmpty() ? run : update(infrastructure, runId, r -> {
-            var changed = new LinkedHashMap<String, StageResult>();
-            next.skipped().forEach((stage, cause) -> changed.put(stage, r.stage(stage).skipped("skipped: `" + cause + "` failed")));
-            for (var stage : next.start()) changed.put(stage, r.stage(stage).with(StageStatus.PLANNING));
-            return withStages(r, changed);
-        });
-        // one edit of the run's thread shows them all (a skipped stage is final: it waits for its turn)
-        next.skipped().keySet().stream().findFirst().or(() -> next.start().stream().findFirst())
-                .ifPresent(s -> notifier.stageChanged(updated, updated.stage(s)));
-        var start = new ArrayList<StageStart>();
-        for (var stage : next.start()) {
-            var policy = planned.policy(stage);
-            var compute = StageCompute.forStage(stage);
-            // one build plans and applies when nothing can wait for a person: no approval, not plan-only
-            boolean planApply = !policy.approval() && run.action() == RunAction.APPLY;
-            var planStep = run.action() == RunAction.DESTROY ? "destroy_plan" : preview ? Previews.STEP : "plan";
-            start.add(new StageStart(stage, planApply, planStep, compute.computeType(), compute.environmentType(), compute.image(),
-                    policy.roleFor(preview), approvalTimeout.toSeconds()));
+        return Scheduler.next(planned.graph(), run.action() == RunAction.DESTROY, running, outcomes, planned.parallelism());
+    }
+
+    /**
+     * A stage about to start whose plan-ahead made no changes: rendered now from the current
+     * outputs (as Render does); when that is the very bundle planned ahead, the stage is recorded
+     * NO_CHANGES here (its stored outputs stand; planning SPECULATIVE, the ahead plan's timings) and
+     * gets no build. Otherwise (no report, changes, other inputs, a failure) false: its normal build.
+     */
+    private boolean recordedFromAhead(Run run, String stage) {
+        var stored = blobs.get(BundleKeys.ahead(run.infrastructure(), run.id(), stage));
+        if (stored.isEmpty()) return false;
+        try {
+            var ahead = Json.MAPPER.readValue(stored.get(), AheadReport.class);
+            if (ahead.status() != StageStatus.NO_CHANGES || ahead.plan() == null || ahead.plan().hasChanges()) return false;
+            var now = planner.render(run, stage, outputs.all(run.infrastructure()));
+            if (now.isEmpty() || !ahead.noChangesFor(StageBundle.fromZip(now.get().zip()), now.get().zip())) return false;
+            var measured = ahead.timings();
+            var graph = graphs.load(run.infrastructure(), run.id()).graph();
+            var after = run.stages().keySet().stream().filter(graph.dependenciesOf(stage)::contains).toList();
+            var timings = measured == null ? null : new StageTimings(measured.commands(), measured.commands().values().stream()
+                    .mapToLong(Long::longValue).sum(), 0, after, measured.startupMillis());
+            var recorded = update(run.infrastructure(), run.id(), r -> {
+                var result = r.stage(stage).withPlan(ahead.plan()).withPlanning(StagePlanning.SPECULATIVE, ahead.inputsSha256());
+                if (ahead.log() != null) result = result.withLog(ahead.log());
+                if (timings != null) result = result.withTimings(timings);
+                return r.withStage(result.with(StageStatus.NO_CHANGES));
+            });
+            notifier.stageChanged(recorded, recorded.stage(stage));
+            return true;
+        } catch (Exception unusable) {
+            return false;
         }
-        return new Next(List.copyOf(start), next.done());
     }
 
     /** Renders the stage's bundle from the snapshot and the stored outputs into {@link BundleKeys#bundle}. */

@@ -15,6 +15,12 @@ public record StageCompute(String computeType, String environmentType, String im
     public static final StageCompute EC2 = new StageCompute("BUILD_GENERAL1_MEDIUM", "LINUX_CONTAINER",
             "aws/codebuild/amazonlinux-x86_64-standard:5.0");
 
+    /**
+     * The run's plan-ahead build (the PlanAhead state): Lambda compute, as it only plans (no EKS
+     * creation), and its start-up is what a no-change run pays.
+     */
+    public static final StageCompute PLAN_AHEAD = LAMBDA;
+
     /** EC2 for the built-in {@code kubernetes} stage (EKS creation), Lambda compute for every other. */
     public static StageCompute forStage(String stage) {
         return "kubernetes".equals(stage) ? EC2 : LAMBDA;

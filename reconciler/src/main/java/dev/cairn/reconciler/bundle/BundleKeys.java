@@ -37,6 +37,19 @@ public final class BundleKeys {
         return "state/" + name(infrastructure, "infrastructure") + "/" + name(stage, "stage") + ".tfstate";
     }
 
+    /**
+     * The stage's bundle as Prepare rendered it for the run's plan-ahead build, from the outputs
+     * stored when the run began (the same content as {@link #bundle} when nothing upstream changes).
+     */
+    public static String aheadBundle(String infrastructure, String runId, String stage) {
+        return "bundles/" + path(infrastructure, runId, stage) + ".ahead.zip";
+    }
+
+    /** The {@link AheadReport} of the stage's plan in the run's plan-ahead build (no outputs, no secrets). */
+    public static String ahead(String infrastructure, String runId, String stage) {
+        return "ahead/" + path(infrastructure, runId, stage) + ".json";
+    }
+
     /** The stage log: every terraform command and its output, secrets redacted. */
     public static String log(String infrastructure, String runId, String stage) {
         return "logs/" + path(infrastructure, runId, stage) + ".log";

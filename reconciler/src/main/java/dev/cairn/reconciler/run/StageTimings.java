@@ -18,6 +18,8 @@ import java.util.Map;
  * {@code cairn stage} processes from their start to their first terraform command, summed over the
  * stage's steps). Its apply step, in a build of its own after an approval, is counted in
  * {@code commands} and {@code startupMillis}; the approval is not waiting.
+ * A stage recorded from the run's plan-ahead build (no build of its own) has that build's plan
+ * times as {@code commands}, all of them ahead, and no wait.
  *
  * @param startupMillis a deployed run's build start-up as above; null in a local run (and in records
  *                      written before it existed)
