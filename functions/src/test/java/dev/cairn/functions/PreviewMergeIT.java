@@ -44,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it again with the result and whether the applied plan matched the preview. The two webhooks in
  * either order give the same comment; a redelivery changes nothing; a stale comment stays stale.
  */
+@SuppressWarnings("unchecked")
 class PreviewMergeIT {
     static final String TOKEN = "ghp_mergeTokenNeverInABody0123";
 
@@ -267,6 +268,30 @@ class PreviewMergeIT {
         assertThat(body(merged)).containsEntry("mergedComments", 0);
         notifier.runFinished(apply(commits[1], 1), Map.of());
         assertThat(comments.get(500L)).isEqualTo(stale);
+    }
+
+    @Test
+    void reopeningAtTheSameHeadStartsNothingAndTheCommentIsCurrentAgain() throws Exception {
+        var head = headAndMerge()[0];
+        var opened = function.handleRequest(pr("opened", head, "9c000000-0000-4000-8000-000000000031", false, null), null);
+        assertThat(opened.getStatusCode()).isEqualTo(202);
+        notifier.runFinished(preview(head), Map.of());
+        var live = comments.get(500L);
+        function.handleRequest(pr("closed", head, "9c000000-0000-4000-8000-000000000032", false, null), null);
+        assertThat(comments.get(500L)).contains("**Stale:**");
+
+        var reopened = function.handleRequest(pr("reopened", head, "9c000000-0000-4000-8000-000000000033", false, null), null);
+        assertThat(reopened.getStatusCode()).isEqualTo(202);
+        assertThat(body(reopened)).containsEntry("currentComments", 1);
+        assertThat((List<Map<String, Object>>) body(reopened).get("started")).as("the execution of this head is known: nothing new runs")
+                .singleElement().satisfies(s -> assertThat(s).containsEntry("alreadyStarted", true));
+        assertThat(comments.get(500L)).as("the preview of that head is current again").isEqualTo(live).doesNotContain("Stale");
+        assertThat(comments).hasSize(1);
+
+        // a redelivery edits nothing more
+        long before = edits();
+        function.handleRequest(pr("reopened", head, "9c000000-0000-4000-8000-000000000034", false, null), null);
+        assertThat(edits()).isEqualTo(before);
     }
 
     APIGatewayV2HTTPEvent mr(String action, String head, String delivery, String mergeCommit) {

@@ -51,7 +51,16 @@ public interface ForgeApi {
 
     void updateComment(String repository, long number, long commentId, String body) throws IOException, InterruptedException;
 
-    void setStatus(String repository, String commit, State state, String context, String description) throws IOException, InterruptedException;
+    default void setStatus(String repository, String commit, State state, String context, String description) throws IOException, InterruptedException {
+        setStatus(repository, commit, state, context, description, Optional.empty());
+    }
+
+    /**
+     * Sets the commit status {@code context} of {@code commit}; {@code targetUrl} the page the
+     * forge's "Details" link opens (the run's log, {@link RunLinks}), or empty for none.
+     */
+    void setStatus(String repository, String commit, State state, String context, String description, Optional<String> targetUrl)
+            throws IOException, InterruptedException;
 
     /** Creates the comment holding {@code marker}, or edits the first one in place; true when created. */
     default Map.Entry<Comment, Boolean> upsertComment(String repository, long number, String marker, String body)

@@ -41,11 +41,22 @@ public final class PreviewComment {
      * which is kept whole when the comment is cut to the limit.
      */
     public static String render(Run run, String pullRequest, String base, UnaryOperator<String> redact, Optional<String> logUrl) {
+        return render(run, pullRequest, base, redact, logUrl, false);
+    }
+
+    /**
+     * As {@link #render(Run, String, String, UnaryOperator, Optional)}; {@code approval}: the
+     * infrastructure's policy asks for approval before an apply ({@code policy.apply: approval}), so
+     * the comment says that merging asks for it in Slack rather than that merging applies.
+     */
+    public static String render(Run run, String pullRequest, String base, UnaryOperator<String> redact, Optional<String> logUrl,
+                                boolean approval) {
         var head = new StringBuilder();
         head.append(marker(run.infrastructure())).append('\n');
         head.append(planMark(run)).append('\n');
+        head.append(headMark(run)).append('\n');
         head.append("### Cairn plan preview: `").append(run.infrastructure()).append("`\n\n");
-        head.append(verdict(run)).append("\n\n");
+        head.append(verdict(run, redact, approval)).append("\n\n");
         head.append("Base `").append(shortCommit(base)).append("` → head `").append(shortCommit(run.revision()))
                 .append("` · run `").append(run.id()).append("` · nothing was applied; Terraform state and the apply lock were not touched.\n\n");
         head.append(logLine(run, logUrl, redact)).append("\n\n");
@@ -75,6 +86,50 @@ public final class PreviewComment {
         return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E");
     }
 
+    private static final String HEAD = "<!-- cairn:head ";
+
+    /** The hidden line that records which head the comment shows and when its run started (epoch ms), to order two heads' previews. */
+    static String headMark(Run run) {
+        return HEAD + run.revision() + " " + (run.startedAt() == null ? 0 : run.startedAt().toEpochMilli()) + " -->";
+    }
+
+    /** The head commit a preview comment shows (its hidden head line; an older comment: the short "head" it names), or null. */
+    public static String headOf(String body) {
+        int at = body.indexOf(HEAD);
+        if (at >= 0) {
+            int end = body.indexOf(" -->", at);
+            if (end > at) return body.substring(at + HEAD.length(), end).split(" ")[0];
+        }
+        var shown = java.util.regex.Pattern.compile("→ head `([0-9a-f]{7,40})`").matcher(body);
+        return shown.find() ? shown.group(1) : null;
+    }
+
+    /** When the run a preview comment shows started, as its head line records it; empty for an older comment. */
+    public static Optional<java.time.Instant> startedOf(String body) {
+        int at = body.indexOf(HEAD);
+        if (at < 0) return Optional.empty();
+        int end = body.indexOf(" -->", at);
+        var parts = end < 0 ? new String[0] : body.substring(at + HEAD.length(), end).split(" ");
+        try {
+            return parts.length < 2 ? Optional.empty() : Optional.of(java.time.Instant.ofEpochMilli(Long.parseLong(parts[1])));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code shown} (a full or short commit a comment names) is {@code commit}. */
+    public static boolean sameHead(String shown, String commit) {
+        return shown != null && commit != null && commit.startsWith(shown);
+    }
+
+    private static final java.util.regex.Pattern STALE = java.util.regex.Pattern.compile(
+            "> \\[!WARNING\\]\n> \\*\\*Stale:\\*\\*[^\n]*\n(\n)?");
+
+    /** The comment of a reopened PR: the stale banner {@link #stale} added is gone, the rest kept. */
+    public static String current(String body) {
+        return STALE.matcher(body).replaceFirst("");
+    }
+
     /** The same comment after the PR was closed without merge: marked stale, the rest kept. */
     public static String stale(String body, String pullRequest) {
         var marker = "> [!WARNING]\n> **Stale:** " + pullRequest + " was closed without merge; this preview is no longer current.\n\n";
@@ -102,12 +157,20 @@ public final class PreviewComment {
         return changed == 0 ? "no changes" : "+" + add + " ~" + change + " -" + destroy + " in " + changed + " stage" + (changed == 1 ? "" : "s");
     }
 
-    private static String verdict(Run run) {
+    /** What the preview found; a failure names the first failed stage and its first error line (else the run's). */
+    private static String verdict(Run run, UnaryOperator<String> redact, boolean approval) {
         if (run.status() == RunStatus.SUCCEEDED) {
             boolean changes = run.stages().values().stream().anyMatch(s -> s.plan() != null && s.plan().hasChanges());
-            return changes ? "**Plan has changes.** Merging applies them." : "**No changes.**";
+            if (!changes) return "**No changes.**";
+            return approval ? "**Plan has changes.** Merging asks for approval in Slack before they are applied (the policy needs approval)."
+                    : "**Plan has changes.** Merging applies them.";
         }
-        return "**The preview failed** (" + run.status().name().toLowerCase(Locale.ROOT) + ").";
+        var failed = run.stages().values().stream().filter(s -> s.status() == StageStatus.FAILED).findFirst();
+        var what = run.status() == RunStatus.CANCELLED ? "was cancelled" : "failed";
+        if (failed.isPresent()) {
+            return "**The preview failed** at `" + failed.get().stage() + "`: " + redact.apply(firstLine(failed.get().error()));
+        }
+        return "**The preview " + what + ":** " + redact.apply(firstLine(run.error()));
     }
 
     private static String cell(StageResult stage, UnaryOperator<String> redact) {
@@ -125,7 +188,7 @@ public final class PreviewComment {
     private static String plan(StageResult stage, UnaryOperator<String> redact) {
         return switch (stage.status()) {
             case FAILED -> "failed: " + escape(redact.apply(firstLine(stage.error())));
-            case SKIPPED -> "skipped" + (stage.error() == null ? "" : ": " + escape(redact.apply(firstLine(stage.error()))));
+            case SKIPPED -> "skipped" + (stage.error() == null ? "" : ": " + escape(redact.apply(firstLine(stage.error()).replaceFirst("^skipped:\\s*", ""))));
             default -> {
                 var plan = stage.plan();
                 if (plan == null) yield stage.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');

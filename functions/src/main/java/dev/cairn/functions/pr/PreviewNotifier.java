@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +39,7 @@ public final class PreviewNotifier implements RunNotifier {
     private final Supplier<Redactor> secrets;
     private final MergeLinks links;
     private final RunLinks runLinks;
+    private final Predicate<Run> approvalAsked;
 
     /**
      * @param github  the GitHub client, or null (no token): GitHub previews are then only kept out of {@code others}
@@ -55,6 +58,16 @@ public final class PreviewNotifier implements RunNotifier {
     /** @param runLinks where the comment links the run's full log ({@link RunLinks}) */
     public PreviewNotifier(RunNotifier others, ForgeApi github, ForgeApi gitlab, Supplier<Redactor> secrets, MergeLinks links,
                            RunLinks runLinks) {
+        this(others, github, gitlab, secrets, links, runLinks, run -> false);
+    }
+
+    /**
+     * @param approvalAsked whether the policy of a run's infrastructure asks for approval before an apply
+     *                      ({@code policy.apply: approval}): its comment then says merging asks in Slack
+     */
+    public PreviewNotifier(RunNotifier others, ForgeApi github, ForgeApi gitlab, Supplier<Redactor> secrets, MergeLinks links,
+                           RunLinks runLinks, Predicate<Run> approvalAsked) {
+        this.approvalAsked = approvalAsked;
         this.runLinks = runLinks;
         this.links = links;
         this.others = others;
@@ -93,7 +106,7 @@ public final class PreviewNotifier implements RunNotifier {
         }
         try {
             target.forge().setStatus(target.repository(), run.revision(), ForgeApi.State.PENDING, statusContext(run.infrastructure()),
-                    "planning (run " + run.id() + ")");
+                    "planning (run " + run.id() + ")", logLink(run));
         } catch (Exception e) {
             warn("pending status", run, e);
         }
@@ -121,11 +134,11 @@ public final class PreviewNotifier implements RunNotifier {
             }
             return;
         }
-        if (superseded(run)) {
+        if (superseded(run) || newerHeadShown(run, target)) {
             // the comment belongs to the newer head's preview now: only this head's status is closed
             try {
                 target.forge().setStatus(target.repository(), run.revision(), ForgeApi.State.FAILURE, statusContext(run.infrastructure()),
-                        "superseded by a newer head");
+                        "superseded by a newer head", logLink(run));
             } catch (Exception e) {
                 warn("status", run, e);
             }
@@ -135,7 +148,7 @@ public final class PreviewNotifier implements RunNotifier {
         outputs.values().forEach(o -> o.values().values().forEach(v -> {
             if (v.sensitive()) redactor.add(v.value());
         }));
-        var body = PreviewComment.render(run, target.label(), Previews.mergeBase(run.trigger()), redactor, runLinks.of(run));
+        var body = PreviewComment.render(run, target.label(), Previews.mergeBase(run.trigger()), redactor, runLinks.of(run), approvalAsked(run));
         try {
             var written = target.forge().upsertComment(target.repository(), target.number(), PreviewComment.marker(run.infrastructure()), body);
             LOG.info((written.getValue() ? "created" : "updated") + " the preview comment of " + run.infrastructure() + " on " + target.label());
@@ -144,11 +157,53 @@ public final class PreviewNotifier implements RunNotifier {
         }
         try {
             target.forge().setStatus(target.repository(), run.revision(), run.status() == RunStatus.SUCCEEDED ? ForgeApi.State.SUCCESS
-                    : ForgeApi.State.FAILURE, statusContext(run.infrastructure()), PreviewComment.statusLine(run, redactor));
+                    : ForgeApi.State.FAILURE, statusContext(run.infrastructure()), PreviewComment.statusLine(run, redactor),
+                    runLinks.of(run).map(redactor::apply));
         } catch (Exception e) {
             warn("status", run, e);
         }
         others.runFinished(run, outputs); // the Slack notifier posts it only when the manifest asks (slack.previews)
+    }
+
+    /** The run's log page for a status's "Details" link, redacted as every text is. */
+    private Optional<String> logLink(Run run) {
+        return runLinks.of(run).map(secrets.get()::apply);
+    }
+
+    private boolean approvalAsked(Run run) {
+        try {
+            return approvalAsked.test(run);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot tell whether " + run.infrastructure() + " asks for approval (run " + run.id() + "): " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Whether the PR's comment already shows another head that is newer than this run's: the PR's
+     * head now, when the forge says, is another commit; else the comment's run started after this
+     * one. Two previews of one PR that end out of order so never let the older head's result win.
+     */
+    private boolean newerHeadShown(Run run, Target target) {
+        try {
+            var comment = target.forge().findComments(target.repository(), target.number(), PreviewComment.marker(run.infrastructure()))
+                    .stream().findFirst();
+            if (comment.isEmpty()) return false;
+            var shown = PreviewComment.headOf(comment.get().body());
+            if (shown == null || PreviewComment.sameHead(shown, run.revision())) return false;
+            Optional<ForgeApi.PullRequest> pr;
+            try {
+                pr = target.forge().pullRequest(target.repository(), target.number());
+            } catch (java.io.IOException | RuntimeException unknown) {
+                pr = Optional.empty(); // the forge cannot say: the order the comment records decides
+            }
+            if (pr.isPresent() && pr.get().headSha() != null) return !pr.get().headSha().equals(run.revision());
+            var started = PreviewComment.startedOf(comment.get().body());
+            return started.isPresent() && run.startedAt() != null && started.get().isAfter(run.startedAt());
+        } catch (Exception e) {
+            warn("comment order", run, e);
+            return false;
+        }
     }
 
     private static boolean superseded(Run run) {

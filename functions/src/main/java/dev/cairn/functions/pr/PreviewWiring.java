@@ -86,6 +86,17 @@ public final class PreviewWiring {
 
     /** As {@link #notifier(Map, RunNotifier, MergeLinks)}, the tokens from {@code secrets}. */
     public static RunNotifier notifier(Map<String, String> env, RunNotifier others, WebhookSecrets secrets, MergeLinks links) {
+        return notifier(env, others, secrets, links, run -> false);
+    }
+
+    /** The same; {@code approvalAsked}: whether a run's infrastructure asks for approval before applying (its comment says so). */
+    public static RunNotifier notifier(Map<String, String> env, RunNotifier others, MergeLinks links,
+                                       java.util.function.Predicate<dev.cairn.reconciler.run.Run> approvalAsked) {
+        return notifier(env, others, secrets(env), links, approvalAsked);
+    }
+
+    private static RunNotifier notifier(Map<String, String> env, RunNotifier others, WebhookSecrets secrets, MergeLinks links,
+                                        java.util.function.Predicate<dev.cairn.reconciler.run.Run> approvalAsked) {
         var kinds = List.of(WebhookSecrets.Kind.GITHUB_TOKEN, WebhookSecrets.Kind.GITLAB_TOKEN);
         return new PreviewNotifier(others, github(env, secrets).orElse(null), gitlab(env, secrets).orElse(null), () -> {
             var redactor = new Redactor();
@@ -98,7 +109,7 @@ public final class PreviewWiring {
                 }
             }
             return redactor;
-        }, links, RunLinks.fromEnv(env));
+        }, links, RunLinks.fromEnv(env), approvalAsked);
     }
 
     private static boolean configured(Map<String, String> env, WebhookSecrets.Kind kind) {

@@ -37,7 +37,8 @@ import java.util.Optional;
  * <p>A merged PR starts nothing (the merge commit's push reconciles): each of its preview comments
  * says "merged: applying in run R", R the apply run the merge commit's push starts
  * ({@link MergeLinks#applyRun}), and the comment is linked to that run ({@link MergeLinks}) so
- * that its result lands in the same comment; a PR closed without merge is recorded stale. When handling fails after the delivery was recorded, the delivery is
+ * that its result lands in the same comment; a PR closed without merge is recorded stale, and
+ * reopened at the same head its comments lose the stale banner (that preview is current again). When handling fails after the delivery was recorded, the delivery is
  * forgotten and the failure rethrown (answered 5xx), as for pushes.
  */
 public final class PullRequestFlow {
@@ -117,6 +118,12 @@ public final class PullRequestFlow {
                 // handled below
             }
         }
+        if (pr.action().equals("reopened") || pr.action().equals("reopen")) {
+            // the preview of the head it was closed at is current again (a new head's preview replaces the comment anyway)
+            int current = markCurrent(pr);
+            body.put("currentComments", current);
+            if (current > 0) record("-", pr, "current", Map.of("comments", String.valueOf(current)));
+        }
         ObjectId base;
         var baseRef = "refs/heads/" + pr.baseBranch();
         try (var fetched = pr.baseSha() == null ? mirror.fetchTip(url, baseRef) : mirror.fetch(url, baseRef, pr.baseSha(), null)) {
@@ -146,7 +153,7 @@ public final class PullRequestFlow {
             record("-", pr, "refused", Map.of("reason", reason));
             var forge = forges.get(pr.source());
             if (forge != null) {
-                forge.upsertComment(pr.repository(), pr.number(), FORK_MARKER, FORK_MARKER + "\n**Cairn: no plan preview.** " + reason + ".\n");
+                forge.upsertComment(pr.repository(), pr.number(), FORK_MARKER, forkComment(reason));
                 body.put("told", true);
             }
             body.put("outcome", "fork-refused");
@@ -214,6 +221,11 @@ public final class PullRequestFlow {
 
     static final String FORK_MARKER = "<!-- cairn:preview:fork-refused -->";
 
+    /** The PR comment of a fork refusal: "**Cairn: no plan preview** for acme/infra#7: its head is …" (the reason said once). */
+    static String forkComment(String reason) {
+        return FORK_MARKER + "\n**Cairn: no plan preview** " + reason.replaceFirst("^no preview ", "") + ".\n";
+    }
+
     /**
      * Every preview comment of a PR closed without merge is marked stale; a failed call
      * fails the delivery (5xx), so GitHub's redelivery tries again.
@@ -227,6 +239,25 @@ public final class PullRequestFlow {
             var stale = PreviewComment.stale(comment.body(), pr.label());
             if (!stale.equals(comment.body())) {
                 forge.updateComment(pr.repository(), pr.number(), comment.id(), stale);
+                marked++;
+            }
+        }
+        return marked;
+    }
+
+    /**
+     * The stale banner of a reopened PR's preview comments that show its head is removed; a failed
+     * call fails the delivery (5xx), so the redelivery tries again.
+     */
+    private int markCurrent(PullRequestEvent pr) throws IOException, InterruptedException {
+        var forge = forges.get(pr.source());
+        if (forge == null) return 0;
+        int marked = 0;
+        for (var comment : forge.findComments(pr.repository(), pr.number(), "<!-- cairn:preview:")) {
+            if (comment.body().contains(FORK_MARKER) || !PreviewComment.sameHead(PreviewComment.headOf(comment.body()), pr.headSha())) continue;
+            var current = PreviewComment.current(comment.body());
+            if (!current.equals(comment.body())) {
+                forge.updateComment(pr.repository(), pr.number(), comment.id(), current);
                 marked++;
             }
         }

@@ -69,10 +69,17 @@ final class ReconcileWiring {
      * else the Secrets Manager secret {@value #SLACK_BOT_TOKEN}{@code _NAME}, read on the first
      * message); {@value #SLACK_API_URL} moves the Web API (tests). Each run's channel and events
      * come from its manifest at the run's commit ({@code spec.notifications.slack}, saved by
-     * Prepare beside the run); no channel, no Slack call. No token: no notifier.
+     * Prepare beside the run); no channel, no Slack call. No token: no notifier. A preview's
+     * comment says whether merging asks for approval from the same saved policy.
      */
     static RunNotifier notifier(Map<String, String> env, ThreadStore threads, BlobStore blobs) {
-        return dev.cairn.functions.pr.PreviewWiring.notifier(env, slackNotifier(env, threads, blobs), new dev.cairn.functions.pr.MergeLinks(threads));
+        var graphs = new RunGraphs(blobs);
+        return dev.cairn.functions.pr.PreviewWiring.notifier(env, slackNotifier(env, threads, blobs), new dev.cairn.functions.pr.MergeLinks(threads),
+                run -> {
+                    // the policy of the run's manifest, as Prepare saved it beside the run
+                    var planned = graphs.load(run.infrastructure(), run.id());
+                    return planned.graph().stages().stream().anyMatch(stage -> planned.policy(stage).approval());
+                });
     }
 
     private static RunNotifier slackNotifier(Map<String, String> env, ThreadStore threads, BlobStore blobs) {

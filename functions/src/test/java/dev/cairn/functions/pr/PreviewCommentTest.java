@@ -146,4 +146,50 @@ class PreviewCommentTest {
                 .contains("| `addons` | no changes · inexact: depends on changes in `domain`, `kubernetes` |");
         assertThat(PreviewComment.inexact(planned("domain", PlanSummary.EMPTY))).isEmpty();
     }
+
+    @Test
+    void aFailedPreviewSaysWhichStageFailedAndItsFirstErrorLineAndASkippedStageSaysSkippedOnce() {
+        var failed = new StageResult("network", StageStatus.FAILED, null, "Error: Invalid CIDR block\n  on main.tf line 3", null, null, null, null, null);
+        var skipped = new StageResult("app_db", StageStatus.SKIPPED, null, "skipped: `network` failed", null, null, null, null, null);
+        var body = PreviewComment.render(run(RunStatus.FAILED, failed, skipped), "acme/infra#7", BASE, new Redactor());
+        assertThat(body).contains("**The preview failed** at `network`: Error: Invalid CIDR block\n")
+                .contains("| `network` | failed: Error: Invalid CIDR block |", "| `app_db` | skipped: `network` failed |")
+                .doesNotContain("(failed)", "skipped: skipped");
+        var noStage = new Run("20261202T020000Z-p0123456789abcdef", "dev", RunAction.PLAN, RunStatus.FAILED, Previews.trigger("github", "acme/infra#7", BASE),
+                HEAD, Instant.EPOCH, Instant.EPOCH, List.of(), new LinkedHashMap<>(), "cannot read cairn.yaml: no such file\nmore", 3);
+        assertThat(PreviewComment.render(noStage, "acme/infra#7", BASE, new Redactor()))
+                .contains("**The preview failed:** cannot read cairn.yaml: no such file\n");
+    }
+
+    @Test
+    void changesOfAnInfrastructureWhosePolicyNeedsApprovalSayMergingAsksForItInSlack() {
+        var run = run(RunStatus.SUCCEEDED, planned("network", creates(1, "x")));
+        assertThat(PreviewComment.render(run, "acme/infra#7", BASE, new Redactor(), java.util.Optional.empty(), true))
+                .contains("**Plan has changes.** Merging asks for approval in Slack before they are applied").doesNotContain("Merging applies them");
+        assertThat(PreviewComment.render(run, "acme/infra#7", BASE, new Redactor(), java.util.Optional.empty(), false))
+                .contains("**Plan has changes.** Merging applies them.");
+    }
+
+    @Test
+    void theForkRefusalSaysNoPlanPreviewOnce() {
+        var text = PullRequestFlow.forkComment("no preview for acme/infra#7: its head is in another repository (mallory/infra)");
+        assertThat(text).isEqualTo(PullRequestFlow.FORK_MARKER + "\n**Cairn: no plan preview** for acme/infra#7: its head is in another repository (mallory/infra).\n");
+    }
+
+    @Test
+    void theCommentRecordsItsHeadAndRunStartAndAReopenedPrsCommentLosesOnlyTheStaleBanner() {
+        var run = new Run("20261202T020000Z-p0123456789abcdef", "dev", RunAction.PLAN, RunStatus.SUCCEEDED, Previews.trigger("github", "acme/infra#7", BASE),
+                HEAD, Instant.ofEpochMilli(1_764_640_800_123L), Instant.EPOCH, List.of(), new LinkedHashMap<>(java.util.Map.of("network",
+                planned("network", creates(1, "x")))), null, 3);
+        var body = PreviewComment.render(run, "acme/infra#7", BASE, new Redactor());
+        assertThat(PreviewComment.headOf(body)).isEqualTo(HEAD);
+        assertThat(PreviewComment.startedOf(body)).contains(Instant.ofEpochMilli(1_764_640_800_123L));
+        assertThat(PreviewComment.headOf("Base `6113728f27ae` → head `0d1a26e67d8f` · run")).as("an older comment: the short head it names")
+                .isEqualTo("0d1a26e67d8f");
+        assertThat(PreviewComment.sameHead("0d1a26e67d8f", HEAD)).isTrue();
+        assertThat(PreviewComment.sameHead("1d1a26e67d8f", HEAD)).isFalse();
+        var stale = PreviewComment.stale(body, "acme/infra#7");
+        assertThat(PreviewComment.current(stale)).isEqualTo(body);
+        assertThat(PreviewComment.current(body)).isEqualTo(body);
+    }
 }

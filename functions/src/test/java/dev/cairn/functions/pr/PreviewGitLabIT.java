@@ -141,6 +141,8 @@ class PreviewGitLabIT {
                 .containsExactly("0d1a26 running cairn/plan/dev", "0d1a26 success cairn/plan/dev",
                         "1e2b37 running cairn/plan/dev", "1e2b37 success cairn/plan/dev");
         assertThat(statuses.getLast().path("description").asText()).isEqualTo("+0 ~1 -0 in 1 stage");
+        assertThat(statuses).as("each status's Details link is its run's log").allSatisfy(st -> assertThat(st.path("target_url").asText())
+                .isEqualTo("https://cairn.example.com/runs/dev/" + preview(st.path("sha").asText(), RunStatus.RUNNING).id()));
         assertThat(tokens).containsOnly(TOKEN);
         assertThat(bodies).noneMatch(b -> b.contains(SECRET) || b.contains(TOKEN));
         assertThat(others).as("of a preview only its end reaches the Slack notifier (which posts it only when the manifest asks)")
@@ -162,5 +164,33 @@ class PreviewGitLabIT {
                 Instant.EPOCH, Instant.EPOCH, List.of(), Map.of(), null, 1);
         notifier.runFinished(apply, Map.of());
         assertThat(others).containsExactly("finished " + apply.id());
+    }
+
+    static Run startedAt(Run run, Instant started) {
+        return new Run(run.id(), run.infrastructure(), run.action(), run.status(), run.trigger(), run.revision(), started, started,
+                run.waves(), run.stages(), run.error(), run.version());
+    }
+
+    @Test
+    void anOlderHeadsPreviewEndingLastNeverOverwritesTheNoteOfTheNewerHead() {
+        var notifier = PreviewWiring.notifier(Map.of("CAIRN_GITLAB_TOKEN", TOKEN, "CAIRN_GITLAB_API_URL",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4"), RunNotifier.NONE);
+        var older = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
+        var newer = "1e2b37f78e9f6fb0f7cbb6d68d4ecd8ea2be1d2d";
+        // the newer head's preview started later but ends first; the older one (not cancelled in time) ends after it
+        notifier.runFinished(startedAt(preview(newer, RunStatus.SUCCEEDED), Instant.parse("2026-12-02T02:05:00Z")), Map.of());
+        var note = notes.get(100L);
+        assertThat(note).contains("head `" + newer.substring(0, 12));
+        notifier.runFinished(startedAt(preview(older, RunStatus.SUCCEEDED), Instant.parse("2026-12-02T02:00:00Z")), Map.of());
+
+        assertThat(notes).hasSize(1);
+        assertThat(notes.get(100L)).as("the note still shows the newer head").isEqualTo(note);
+        assertThat(statuses.getLast().path("sha").asText()).isEqualTo(older);
+        assertThat(statuses.getLast().path("state").asText()).isEqualTo("failed");
+        assertThat(statuses.getLast().path("description").asText()).isEqualTo("superseded by a newer head");
+
+        // a later preview of the same newer head (a rerun) still edits it
+        notifier.runFinished(startedAt(preview(newer, RunStatus.FAILED), Instant.parse("2026-12-02T02:10:00Z")), Map.of());
+        assertThat(notes.get(100L)).isNotEqualTo(note).contains("**The preview failed:**");
     }
 }

@@ -75,6 +75,10 @@ class ReconcileMergeCommentIT {
             var list = Json.MAPPER.createArrayNode();
             if (exchange.getRequestURI().getRawQuery().contains("page=1")) comments.forEach((id, text) -> list.addObject().put("id", id).put("body", text));
             answer = list.toString();
+        } else if (method.equals("POST") && path.equals("/repos/acme/infra/issues/7/comments")) {
+            comments.put(600L, Json.MAPPER.readTree(body).path("body").asText());
+            answer = "{\"id\":600}";
+            status = 201;
         } else if (method.equals("PATCH") && path.equals("/repos/acme/infra/issues/comments/500")) {
             comments.put(500L, Json.MAPPER.readTree(body).path("body").asText());
         } else {
@@ -124,5 +128,28 @@ class ReconcileMergeCommentIT {
         assertThat(calls).noneMatch(c -> c.contains(TOKEN));
         assertThat(new MergeLinks(new LocalThreadStore(tmp.resolve("state").resolve("threads"))).applied("dev", commit))
                 .hasValueSatisfying(o -> assertThat(o).startsWith("SUCCEEDED|" + runId + "|"));
+    }
+
+    @Test
+    void aPreviewOfAnInfrastructureWhosePolicyNeedsApprovalSaysMergingAsksForItInSlack() {
+        var threads = new LocalThreadStore(tmp.resolve("state").resolve("threads"));
+        var graph = new dev.cairn.reconciler.graph.StageGraph();
+        graph.addStage("network");
+        var stage = new dev.cairn.reconciler.run.StageResult("network", StageStatus.PLANNED,
+                new dev.cairn.reconciler.terraform.PlanSummary(1, 0, 0, List.of(), List.of()), null, null, null, null, null, null);
+        for (boolean approval : new boolean[]{true, false}) {
+            var runId = "20261202T020000Z-p" + (approval ? "approval" : "automatic");
+            // what Prepare saves beside the run: the manifest's policy (policy.apply: approval) per stage
+            new RunGraphs(workspace.blobs()).save("dev", runId, new StagePlanner.Planned(graph, 1,
+                    Map.of("network", new StagePlanner.StagePolicy(approval, ""))));
+            var run = new dev.cairn.reconciler.run.Run(runId, "dev", dev.cairn.reconciler.run.RunAction.PLAN, dev.cairn.reconciler.run.RunStatus.SUCCEEDED,
+                    dev.cairn.reconciler.preview.Previews.trigger("github", "acme/infra#7", commit), commit, Instant.EPOCH, Instant.EPOCH,
+                    List.of(), new java.util.LinkedHashMap<>(Map.of("network", stage)), null, 1);
+            comments.clear();
+            ReconcileWiring.notifier(env, threads, workspace.blobs()).runFinished(run, Map.of());
+            assertThat(comments.get(600L)).as(approval ? "approval" : "auto").contains(approval
+                    ? "**Plan has changes.** Merging asks for approval in Slack before they are applied"
+                    : "**Plan has changes.** Merging applies them.");
+        }
     }
 }

@@ -56,7 +56,7 @@ final class ExecutionEndings implements Executions.Listener {
                 var why = execution.cause().filter(c -> !c.isBlank()).orElse("the execution was " + status.toLowerCase(Locale.ROOT).replace('_', ' '));
                 failStagesInProgress(infra, execution.id(), status, why);
             }
-            finish(infra, execution.id(), execution.name(), status, execution.input().toString());
+            finish(infra, execution.id(), execution.name(), status, execution.input().toString(), execution.error(), execution.cause());
         } catch (IOException | RuntimeException e) {
             LOG.error("execution {} ended {} but its run could not be finished (lock of {} may stay held; `cairn unlock` frees it): {}",
                     execution.name(), status, infra, e.getMessage());
@@ -71,14 +71,16 @@ final class ExecutionEndings implements Executions.Listener {
         try {
             failStagesInProgress(infra, executionArn, "ABORTED", why);
             finish(infra, executionArn, executionArn.substring(executionArn.lastIndexOf(':') + 1), "ABORTED",
-                    JsonNodeFactory.instance.objectNode().put("infrastructure", infra).toString());
+                    JsonNodeFactory.instance.objectNode().put("infrastructure", infra).toString(), java.util.Optional.empty(), java.util.Optional.empty());
             LOG.warn("run of {} left by execution {} ended: {}", infra, executionArn, why);
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot end the run of {} left by execution {} (`cairn unlock` frees the lock): {}", infra, executionArn, e.getMessage());
         }
     }
 
-    private void finish(String infra, String executionArn, String name, String status, String input) throws IOException {
+    /** The status change event EventBridge sends, with the error and cause StopExecution gave (a cancel says why, e.g. superseded). */
+    private void finish(String infra, String executionArn, String name, String status, String input,
+                        java.util.Optional<String> error, java.util.Optional<String> cause) throws IOException {
         var change = JsonNodeFactory.instance.objectNode();
         change.put("version", "0");
         change.put("source", "aws.states");
@@ -88,6 +90,8 @@ final class ExecutionEndings implements Executions.Listener {
         detail.put("name", name);
         detail.put("status", status);
         detail.put("input", input);
+        error.ifPresent(e -> detail.put("error", e));
+        cause.ifPresent(c -> detail.put("cause", c));
         functions.invoke(taskFunction, Json.MAPPER.writeValueAsBytes(change), log);
     }
 

@@ -1,6 +1,7 @@
 package dev.cairn.cli.serve;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.reconciler.launch.QueuedRunLauncher;
 import dev.cairn.reconciler.launch.RunLauncher;
 import dev.cairn.reconciler.manifest.Json;
 import dev.cairn.reconciler.run.RunAction;
@@ -21,7 +22,10 @@ import java.util.Locale;
  * {@code cairn serve} each such record becomes an execution ({@link ExecutorRunLauncher},
  * idempotent by name) and is marked {@code started} with its execution id. Run right after each
  * webhook request and every few seconds (a record written by another process, e.g.
- * {@code cairn invoke}, is picked up too).
+ * {@code cairn invoke}, is picked up too). A started record the webhook marked
+ * {@code cancelling} (a newer PR head supersedes its preview) has its execution stopped, as
+ * {@code StopExecution} would on AWS (error {@code Cancelled}, the recorded cause), and is marked
+ * {@code cancelled}.
  */
 final class QueueDrain {
     private static final Logger LOG = LoggerFactory.getLogger(QueueDrain.class);
@@ -46,6 +50,10 @@ final class QueueDrain {
         for (var file : files) {
             try {
                 var record = (ObjectNode) Json.MAPPER.readTree(file.toFile());
+                if (QueuedRunLauncher.CANCELLING.equals(record.path("status").asText())) {
+                    stop(file, record);
+                    continue;
+                }
                 if (!"recorded".equals(record.path("status").asText())) continue;
                 var stages = record.path("stages").asText("");
                 var request = new RunLauncher.RunRequest(record.path("name").asText(), record.path("infrastructure").asText(),
@@ -53,7 +61,7 @@ final class QueueDrain {
                         record.path("ref").asText(), record.path("trigger").asText(),
                         stages.isBlank() ? List.of() : Arrays.asList(stages.split(",")));
                 var launched = launcher.launch(request);
-                record.put("status", "started");
+                record.put("status", QueuedRunLauncher.STARTED);
                 record.put("executionId", launched.executionId());
                 record.put("note", "started by cairn serve");
                 AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
@@ -63,5 +71,14 @@ final class QueueDrain {
             }
         }
         return started;
+    }
+
+    /** A started run the webhook cancelled (a newer PR head supersedes it): its execution is stopped with the recorded cause. */
+    private void stop(Path file, ObjectNode record) throws IOException {
+        var name = record.path("name").asText();
+        boolean stopped = launcher.cancel(name, record.path("note").asText("cancelled"));
+        record.put("status", "cancelled");
+        LOG.info("{} the execution {}", stopped ? "stopped" : "found already ended", name);
+        AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
     }
 }

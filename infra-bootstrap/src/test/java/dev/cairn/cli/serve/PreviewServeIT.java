@@ -1,5 +1,6 @@
 package dev.cairn.cli.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.reconciler.manifest.Json;
 import dev.cairn.reconciler.run.RunAction;
 import dev.cairn.reconciler.run.RunStatus;
@@ -178,6 +179,8 @@ class PreviewServeIT {
         // the comment links the run's page on this server (CAIRN_RUN_URL's default under serve), which shows every stage's log
         var runUrl = "http://127.0.0.1:" + server.port() + "/runs/dev/" + run.id();
         assertThat(comment).contains("Full log: [run `" + run.id() + "`](" + runUrl + ")");
+        assertThat(github.statuses(head)).as("each status's Details link opens the run's page")
+                .allSatisfy(st -> assertThat(st.path("target_url").asText()).isEqualTo(runUrl));
         var page = http.send(HttpRequest.newBuilder(URI.create(runUrl)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
@@ -240,14 +243,61 @@ class PreviewServeIT {
 
     @Test
     @Order(3)
+    void aNewerHeadStopsThePreviewAlreadyRunningAndTheCommentShowsTheNewerHead() throws Exception {
+        git.checkout().setName("feature").call();
+        edit("infrastructures/dev.yaml", "cidr: 10.30.0.0/16", "cidr: 10.40.0.0/16");
+        var older = commit("dev: a fourth cidr");
+        pullRef(older);
+        var first = deliver("pull_request", pullRequest("synchronize", older, false, head));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        var olderName = Json.MAPPER.readTree(first.body()).path("started").get(0).path("execution").asText();
+        assertThat(server.executions().describe(olderName)).as("the drain after the request started it")
+                .hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(Executions.Status.RUNNING));
+        // its run is under way (Prepare recorded it and set the pending status) when the newer head comes
+        var started = Instant.now().plus(Duration.ofSeconds(60));
+        while (github.statuses(older).isEmpty() && Instant.now().isBefore(started)) Thread.sleep(100);
+        assertThat(github.statuses(older)).extracting(st -> st.path("state").asText()).containsExactly("pending");
+
+        git.checkout().setName("feature").call();
+        edit("infrastructures/dev.yaml", "cidr: 10.40.0.0/16", "cidr: 10.50.0.0/16");
+        var newer = commit("dev: a fifth cidr");
+        pullRef(newer);
+        var second = deliver("pull_request", pullRequest("synchronize", newer, false, older));
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+        assertThat(Json.MAPPER.readTree(second.body()).path("superseded")).extracting(JsonNode::asText).containsExactly(olderName);
+        var newerName = Json.MAPPER.readTree(second.body()).path("started").get(0).path("execution").asText();
+
+        var stopped = server.executions().await(olderName, RUN_LIMIT);
+        assertThat(stopped.status()).as(stopped + "\n" + log).isEqualTo(Executions.Status.ABORTED);
+        assertThat(stopped.error()).contains("Cancelled");
+        assertThat(stopped.cause()).hasValueSatisfying(c -> assertThat(c).contains("superseded by head " + newer));
+        assertThat(server.executions().await(newerName, RUN_LIMIT).status()).as(log.toString()).isEqualTo(Executions.Status.SUCCEEDED);
+
+        // the stopped head's status is closed as superseded; the one comment shows the newer head only
+        var deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (github.statuses(older).size() < 2 && Instant.now().isBefore(deadline)) Thread.sleep(200);
+        assertThat(github.statuses(older)).extracting(st -> st.path("state").asText() + " " + st.path("description").asText())
+                .hasSize(2).endsWith("failure superseded by a newer head");
+        assertThat(github.statuses(newer)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
+        assertThat(github.calls()).filteredOn(c -> c.startsWith("POST /repos/acme/infra/issues/7/comments")).hasSize(1);
+        assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("head `" + newer.substring(0, 12)).doesNotContain(older.substring(0, 12));
+        var runs = new Workspace(state).runs().list("dev", 10);
+        assertThat(runs).filteredOn(r -> r.revision().equals(older)).singleElement()
+                .satisfies(r -> assertThat(r.error()).contains("superseded by head " + newer));
+        head = newer;
+    }
+
+    @Test
+    @Order(4)
     void closingWithoutMergeMarksTheCommentStaleAndNothingSecretWasEverSent() throws Exception {
         var response = deliver("pull_request", pullRequest("closed", head, false));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(response.body()).path("outcome").asText()).isEqualTo("stale");
-        var run = new Workspace(state).runs().list("dev", 1).getFirst();
+        // the run of the head the PR was closed at (a superseded run may have the later id)
+        var run = new Workspace(state).runs().list("dev", 10).stream().filter(r -> r.revision().equals(head)).findFirst().orElseThrow();
         assertThat(github.comment(7, "<!-- cairn:preview:dev -->")).contains("**Stale:**", "closed without merge")
                 .as("the stale comment keeps its link").contains("Full log: [run `" + run.id() + "`](http://127.0.0.1:" + server.port() + "/runs/dev/" + run.id() + ")");
-        assertThat(server.executions().list()).as("closing starts nothing").hasSize(3);
+        assertThat(server.executions().list()).as("closing starts nothing (the push, and four PR heads)").hasSize(5);
 
         assertThat(sensitiveValue).isNotBlank();
         assertThat(github.bodies()).isNotEmpty().noneMatch(b -> b.contains(sensitiveValue)).noneMatch(b -> b.contains(GitHubStub.TOKEN));
@@ -280,8 +330,14 @@ class PreviewServeIT {
     }
 
     private String pullRequest(String action, String headSha, boolean merged) throws Exception {
+        return pullRequest(action, headSha, merged, null);
+    }
+
+    /** @param before the previous head of a {@code synchronize}, or null */
+    private String pullRequest(String action, String headSha, boolean merged, String before) throws Exception {
         var pr = Json.MAPPER.createObjectNode();
         pr.put("action", action).put("number", 7);
+        if (before != null) pr.put("before", before);
         var pull = pr.putObject("pull_request");
         pull.put("number", 7).put("state", action.equals("closed") ? "closed" : "open").put("merged", merged);
         var repository = Json.MAPPER.createObjectNode().put("full_name", "acme/infra").put("clone_url", server.repository().url());

@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  */
 public final class QueuedRunLauncher implements RunLauncher {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1," + ExecutionNames.MAX_LENGTH + "}");
+    /** The status of a record an executor started ({@code cairn serve}'s queue drain). */
+    public static final String STARTED = "started";
+    /** The status of a started record whose execution is to be stopped; the cause is its {@code note}. */
+    public static final String CANCELLING = "cancelling";
     private final Path queueDir;
 
     public QueuedRunLauncher(Path queueDir) {
@@ -50,15 +54,20 @@ public final class QueuedRunLauncher implements RunLauncher {
         }
     }
 
-    /** A recorded request is marked {@code cancelled} (with the cause), so nobody reconciles it by mistake. */
+    /**
+     * A recorded request is marked {@code cancelled} (with the cause), so nobody reconciles it by
+     * mistake; one an executor already started ({@code started}, {@code cairn serve}) is marked
+     * {@code cancelling}, and that executor stops its execution (error {@code Cancelled}, the cause).
+     */
     @Override
     public synchronized boolean cancel(String name, String cause) {
         var file = file(name);
         try {
             if (!Files.exists(file)) return false;
             var record = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(file.toFile());
-            if (!"recorded".equals(record.path("status").asText())) return false;
-            record.put("status", "cancelled");
+            var status = record.path("status").asText();
+            if (!"recorded".equals(status) && !STARTED.equals(status)) return false;
+            record.put("status", STARTED.equals(status) ? CANCELLING : "cancelled");
             record.put("note", cause == null ? "cancelled" : cause);
             dev.cairn.reconciler.store.local.AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
             return true;

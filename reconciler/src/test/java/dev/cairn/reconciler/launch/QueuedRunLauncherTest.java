@@ -5,6 +5,7 @@ import dev.cairn.reconciler.run.RunAction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,21 @@ class QueuedRunLauncherTest {
                 "refs/heads/main", "github:push d-1");
         launcher.launch(all);
         assertThat(record(all.name())).doesNotContainKey("stages");
+    }
+
+    @Test
+    void aRequestAnExecutorStartedIsMarkedCancellingForItToStop() throws Exception {
+        var launcher = new QueuedRunLauncher(dir);
+        var name = ExecutionNames.of("dev", RunAction.PLAN, COMMIT, "preview github acme/infra#7");
+        launcher.launch(new RunLauncher.RunRequest(name, "dev", RunAction.PLAN, COMMIT, "refs/pull/7/head", "github:preview acme/infra#7 base x"));
+        // what cairn serve's queue drain writes once it started the execution
+        var file = dir.resolve(name + ".json");
+        Files.writeString(file, Files.readString(file).replace("\"recorded\"", "\"" + QueuedRunLauncher.STARTED + "\""));
+
+        assertThat(launcher.cancel(name, "superseded by the newer head abc of acme/infra#7")).isTrue();
+        assertThat(record(name)).containsEntry("status", QueuedRunLauncher.CANCELLING)
+                .containsEntry("note", "superseded by the newer head abc of acme/infra#7");
+        assertThat(launcher.cancel(name, "again")).as("already being cancelled").isFalse();
     }
 
     @Test

@@ -83,9 +83,9 @@ public final class GitHubApi implements ForgeApi {
     }
 
     @Override
-    public void setStatus(String repository, String commit, State state, String context, String description)
+    public void setStatus(String repository, String commit, State state, String context, String description, Optional<String> targetUrl)
             throws IOException, InterruptedException {
-        setStatus(repository, commit, state.name().toLowerCase(java.util.Locale.ROOT), context, description, null);
+        setStatus(repository, commit, state.name().toLowerCase(java.util.Locale.ROOT), context, description, targetUrl.orElse(null));
     }
 
     /** @param state {@code pending}, {@code success}, {@code failure} or {@code error}; description at most 140 characters */

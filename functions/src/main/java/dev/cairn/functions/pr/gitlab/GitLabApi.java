@@ -72,7 +72,7 @@ public final class GitLabApi implements ForgeApi {
     }
 
     @Override
-    public void setStatus(String repository, String commit, State state, String context, String description)
+    public void setStatus(String repository, String commit, State state, String context, String description, Optional<String> targetUrl)
             throws IOException, InterruptedException {
         if (!COMMIT.matcher(commit).matches()) throw new IllegalArgumentException("not a full commit id: " + commit);
         var body = new LinkedHashMap<String, Object>();
@@ -83,6 +83,7 @@ public final class GitLabApi implements ForgeApi {
         });
         body.put("name", context);
         body.put("description", description.length() > 255 ? description.substring(0, 254) + "…" : description);
+        targetUrl.filter(u -> !u.isBlank()).ifPresent(u -> body.put("target_url", u));
         send("POST", "projects/" + project(repository) + "/statuses/" + commit, body);
     }
 
