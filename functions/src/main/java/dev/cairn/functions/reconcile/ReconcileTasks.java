@@ -413,16 +413,18 @@ public final class ReconcileTasks {
         }
         var build = json.path("Build");
         if (build.isObject()) {
-            var status = build.path("BuildStatus").asText("FAILED");
+            // CodeBuild says why in the failed phase's contexts; cairn serve's stand-in in a message beside the build
+            var status = "the stage's build " + build.path("BuildStatus").asText("FAILED").toLowerCase(java.util.Locale.ROOT);
             for (var phase : build.path("Phases")) {
                 var phaseStatus = phase.path("PhaseStatus").asText("");
                 if (phaseStatus.isEmpty() || phaseStatus.equals("SUCCEEDED")) continue;
                 var context = "";
                 for (var c : phase.path("Contexts")) if (!c.path("Message").asText("").isBlank()) context = c.path("Message").asText();
-                return "the stage's build " + status.toLowerCase(java.util.Locale.ROOT) + " in its " + phase.path("PhaseType").asText("?")
-                        + " phase" + (context.isBlank() ? "" : ": " + firstLine(context, "")) + " (see the stage's log)";
+                return status + " in its " + phase.path("PhaseType").asText("?") + " phase"
+                        + (context.isBlank() ? "" : ": " + firstLine(context, "")) + " (see the stage's log)";
             }
-            return "the stage's build " + status.toLowerCase(java.util.Locale.ROOT) + " (see the stage's log)";
+            var message = json.path("message").asText("");
+            return status + (message.isBlank() ? "" : ": " + firstLine(message, "")) + " (see the stage's log)";
         }
         for (var field : List.of("message", "Message", "error", "Error")) {
             if (json.path(field).isTextual()) return name + ": " + firstLine(json.path(field).asText(), "no message given");
