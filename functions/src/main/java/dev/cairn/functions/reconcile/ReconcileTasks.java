@@ -127,19 +127,15 @@ public final class ReconcileTasks {
         if (held.isEmpty()) {
             locks.acquire(lockName, new LockStore.LockOwner(runId, "step-functions", 0, now, now.plus(LEASE), executionArn));
         }
-        var full = planner.plan(new StagePlanner.Request(infrastructure, action, commit, ref));
+        StagePlanner.Planned full = null;
         StagePlanner.Planned planned;
         try {
+            full = planner.plan(new StagePlanner.Request(infrastructure, action, commit, ref));
             planned = full.limitedTo(stages);
             if (action == RunAction.DESTROY && !stages.isEmpty()) refuseOrphans(infrastructure, full, stages);
-        } catch (IllegalArgumentException refused) {
-            var failed = new Run(runId, infrastructure, action, RunStatus.FAILED, trigger, commit, now, clock.instant(), List.of(),
-                    new LinkedHashMap<>(), refused.getMessage(), 0, executionArn);
-            if (runs.get(infrastructure, runId).isEmpty()) runs.put(failed);
-            graphs.save(infrastructure, runId, new StagePlanner.Planned(new dev.cairn.reconciler.graph.StageGraph(), 1, Map.of(),
-                    full.notifications()));
-            notifier.runFinished(failed, Map.of());
-            throw refused;
+        } catch (IllegalArgumentException | dev.cairn.reconciler.diag.InvalidInputException refused) {
+            throw refuse(new Run(runId, infrastructure, action, RunStatus.FAILED, trigger, commit, now, clock.instant(), List.of(),
+                    new LinkedHashMap<>(), refused.getMessage(), 0, executionArn), full, refused);
         }
         graphs.save(infrastructure, runId, planned);
         var results = new LinkedHashMap<String, StageResult>();
@@ -183,6 +179,19 @@ public final class ReconcileTasks {
     }
 
     /**
+     * Records a run Prepare refused (a manifest that does not load, an unknown stage, an orphaning
+     * destroy) as failed with the reason, tells people, and returns the refusal to throw: Finish
+     * then releases the lock or lease. {@code full} is null when the manifest did not load.
+     */
+    private RuntimeException refuse(Run failed, StagePlanner.Planned full, RuntimeException refused) {
+        if (runs.get(failed.infrastructure(), failed.id()).isEmpty()) runs.put(failed);
+        graphs.save(failed.infrastructure(), failed.id(), new StagePlanner.Planned(new dev.cairn.reconciler.graph.StageGraph(), 1, Map.of(),
+                full == null ? null : full.notifications()));
+        notifier.runFinished(failed, Map.of());
+        return refused;
+    }
+
+    /**
      * A destroy of some stages only must not leave a stage that depends on them applied: its
      * upstream would be gone under it. Refused unless those dependents are destroyed too.
      */
@@ -214,6 +223,8 @@ public final class ReconcileTasks {
         Scheduler.Next next;
         Run updated;
         while (true) {
+            // a plan-only run defers a ready stage whose inputs are known only after an upstream apply
+            if (run.action() == RunAction.PLAN) run = deferUnknown(run, planned);
             next = schedule(run, planned);
             var batch = next;
             updated = batch.skipped().isEmpty() && batch.start().isEmpty() ? run : update(infrastructure, runId, r -> {
@@ -297,16 +308,72 @@ public final class ReconcileTasks {
         }
     }
 
+    /**
+     * A plan-only run (a preview, {@code /infra plan}) plans what it can: a stage ready to start
+     * whose bundle cannot be rendered, an input being known only after an upstream apply, is
+     * recorded DEFERRED without a build (planned after its upstream applies, as {@code cairn plan}
+     * shows it); the scheduler counts it done, so its dependents are tried in turn. A stage that
+     * renders keeps its bundle for Render (a planner that renders none leaves it to Render).
+     */
+    private Run deferUnknown(Run run, StagePlanner.Planned planned) {
+        while (true) {
+            var outcomes = new LinkedHashMap<String, Scheduler.Outcome>();
+            var running = new HashSet<String>();
+            run.stages().forEach((stage, result) -> {
+                if (result.status() == StageStatus.FAILED) outcomes.put(stage, Scheduler.Outcome.FAILED);
+                else if (result.status() == StageStatus.SKIPPED) outcomes.put(stage, Scheduler.Outcome.SKIPPED);
+                else if (result.status().done()) outcomes.put(stage, Scheduler.Outcome.SUCCEEDED);
+                else if (result.status() != StageStatus.PENDING) running.add(stage);
+            });
+            var deferred = new ArrayList<String>();
+            for (var stage : Scheduler.next(planned.graph(), false, running, outcomes, 0).start()) {
+                try {
+                    if (blobs.get(BundleKeys.bundle(run.infrastructure(), run.id(), stage)).isEmpty() && !renderInto(run, stage)) deferred.add(stage);
+                } catch (UnsupportedOperationException noBundles) {
+                    return run; // a planner that renders no bundles cannot tell: Render decides
+                }
+            }
+            if (deferred.isEmpty()) return run;
+            run = update(run.infrastructure(), run.id(), r -> {
+                var changed = new LinkedHashMap<String, StageResult>();
+                for (var stage : deferred) {
+                    changed.put(stage, r.stage(stage).with(StageStatus.DEFERRED));
+                }
+                return withStages(r, changed);
+            });
+            // one edit of the run's thread shows them all
+            notifier.stageChanged(run, run.stage(deferred.getFirst()));
+        }
+    }
+
     /** Renders the stage's bundle from the snapshot and the stored outputs into {@link BundleKeys#bundle}. */
     public void render(String infrastructure, String runId, String stage) throws Exception {
         var run = get(infrastructure, runId);
-        var bundle = planner.render(run, stage, outputs.all(infrastructure)).orElseThrow(() -> new IllegalStateException(
-                "stage `" + stage + "` has an input known only after an upstream apply; apply the upstream stages first"));
-        blobs.put(BundleKeys.bundle(infrastructure, runId, stage), bundle.zip());
+        // a plan-only run's Next rendered it already (deferUnknown)
+        if (run.action() == RunAction.PLAN && blobs.get(BundleKeys.bundle(infrastructure, runId, stage)).isPresent()) return;
+        if (!renderInto(run, stage)) {
+            throw new IllegalStateException("stage `" + stage + "` has an input known only after an upstream apply; apply the upstream stages first");
+        }
+    }
+
+    /** Renders the stage's bundle into {@link BundleKeys#bundle} (a preview marks it inexact); false when an input is not known yet. */
+    private boolean renderInto(Run run, String stage) {
+        StagePlanner.Bundle bundle;
+        try {
+            var rendered = planner.render(run, stage, outputs.all(run.infrastructure()));
+            if (rendered.isEmpty()) return false;
+            bundle = rendered.get();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("rendering stage `" + stage + "` failed: " + e.getMessage(), e);
+        }
+        blobs.put(BundleKeys.bundle(run.infrastructure(), run.id(), stage), bundle.zip());
         if (isPreview(run)) {
             var because = inexactBecause(run, bundle.referencedOutputs());
-            if (!because.isEmpty()) update(infrastructure, runId, r -> r.withStage(r.stage(stage).withInexact(because)));
+            if (!because.isEmpty()) update(run.infrastructure(), run.id(), r -> r.withStage(r.stage(stage).withInexact(because)));
         }
+        return true;
     }
 
     /**
@@ -386,10 +453,77 @@ public final class ReconcileTasks {
             message = "States.Timeout".equals(error) ? "not approved: no decision within " + approvalTimeout.toSeconds() + " s"
                     : "not approved: " + firstLine(cause, "rejected");
         } else {
-            message = (error == null ? "error" : error) + ": " + firstLine(cause, "no cause given");
+            message = reportedError(infrastructure, runId, stage).orElseGet(() -> envelopeMessage(error, cause));
         }
         var run = update(infrastructure, runId, r -> r.withStage(r.stage(stage).failed(message)));
         notifier.stageChanged(run, run.stage(stage));
+    }
+
+    /**
+     * The error the stage's build reported ({@code cairn stage} writes a failed report with
+     * Terraform's message), from its {@code Error:} line on, redacted and bounded; empty when the
+     * build wrote no failed report (it did not get that far).
+     */
+    private Optional<String> reportedError(String infrastructure, String runId, String stage) {
+        var stored = blobs.get(BundleKeys.result(infrastructure, runId, stage));
+        if (stored.isEmpty()) return Optional.empty();
+        StageReport report;
+        try {
+            report = Json.MAPPER.readValue(stored.get(), StageReport.class);
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
+        if (report.status() != StageStatus.FAILED || report.error() == null || report.error().isBlank() || !stage.equals(report.stage())) {
+            return Optional.empty();
+        }
+        var text = new Redactor().apply(report.error().strip());
+        int at = text.indexOf("Error:");
+        if (at > 0) {
+            // "terraform plan failed (exit 1): Error: …": Terraform's error first, what failed after it
+            var what = text.substring(0, at).strip();
+            if (what.endsWith(":")) what = what.substring(0, what.length() - 1);
+            text = text.substring(at) + "\n(" + what + ")";
+        }
+        return Optional.of(bounded(text, MAX_ERROR * 4));
+    }
+
+    /**
+     * A readable message from the Step Functions error ({@code States.TaskFailed} and its cause: a
+     * Lambda's {@code {"errorMessage": …}}, a build's {@code {"Build": …}}), never the raw JSON.
+     */
+    static String envelopeMessage(String error, String cause) {
+        var name = error == null || error.isBlank() ? "error" : error;
+        if (cause == null || cause.isBlank()) return name + ": no cause given";
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(cause);
+        } catch (java.io.IOException | RuntimeException notJson) {
+            return name + ": " + firstLine(cause, "no cause given");
+        }
+        if (json == null || !json.isObject()) return name + ": " + firstLine(cause, "no cause given");
+        if (json.hasNonNull("errorMessage")) {
+            var type = json.path("errorType").asText("");
+            return (type.isBlank() ? name : type) + ": " + firstLine(json.path("errorMessage").asText(), "no message given");
+        }
+        var build = json.path("Build");
+        if (build.isObject()) {
+            // CodeBuild says why in the failed phase's contexts; cairn serve's stand-in in a message beside the build
+            var status = "the stage's build " + build.path("BuildStatus").asText("FAILED").toLowerCase(java.util.Locale.ROOT);
+            for (var phase : build.path("Phases")) {
+                var phaseStatus = phase.path("PhaseStatus").asText("");
+                if (phaseStatus.isEmpty() || phaseStatus.equals("SUCCEEDED")) continue;
+                var context = "";
+                for (var c : phase.path("Contexts")) if (!c.path("Message").asText("").isBlank()) context = c.path("Message").asText();
+                return status + " in its " + phase.path("PhaseType").asText("?") + " phase"
+                        + (context.isBlank() ? "" : ": " + firstLine(context, "")) + " (see the stage's log)";
+            }
+            var message = json.path("message").asText("");
+            return status + (message.isBlank() ? "" : ": " + firstLine(message, "")) + " (see the stage's log)";
+        }
+        for (var field : List.of("message", "Message", "error", "Error")) {
+            if (json.path(field).isTextual()) return name + ": " + firstLine(json.path(field).asText(), "no message given");
+        }
+        return name + " (see the stage's log)";
     }
 
     /**
@@ -527,6 +661,10 @@ public final class ReconcileTasks {
         if (text == null || text.isBlank()) return otherwise;
         var line = text.strip().lines().findFirst().orElse(otherwise);
         return line.length() > MAX_ERROR ? line.substring(0, MAX_ERROR) + "…" : line;
+    }
+
+    private static String bounded(String text, int max) {
+        return text.length() > max ? text.substring(0, max) + "…" : text;
     }
 
     private static String shortHash(String text) {

@@ -115,8 +115,9 @@ public final class RepoStagePlanner implements StagePlanner {
     Loaded stages(Path dir, String infrastructure, String commit) {
         var loaded = new RepositoryLoader().load(dir);
         if (!loaded.ok()) {
-            throw new IllegalArgumentException("the repository at " + commit + " is invalid:\n"
-                    + loaded.diagnostics().stream().map(d -> d.format()).collect(Collectors.joining("\n")));
+            // the diagnostics first (file:line:col: rule: text, as `cairn validate` prints them): a status shows the first line
+            throw new IllegalArgumentException(loaded.diagnostics().stream().map(d -> inRepo(d, dir)).collect(Collectors.joining("\n"))
+                    + "\n(the repository at " + commit + " is invalid)");
         }
         var repo = loaded.repo();
         var infra = repo.infrastructure(infrastructure).orElseThrow(() -> new IllegalArgumentException(
@@ -124,10 +125,21 @@ public final class RepoStagePlanner implements StagePlanner {
                         + " (there are: " + String.join(", ", repo.infrastructures().keySet()) + ")"));
         var built = catalog().build(repo, infra);
         if (!built.diagnostics().isEmpty()) {
-            throw new IllegalArgumentException("the stages of `" + infrastructure + "` at " + commit + " are invalid:\n"
-                    + built.diagnostics().stream().map(d -> d.format()).collect(Collectors.joining("\n")));
+            throw new IllegalArgumentException(built.diagnostics().stream().map(d -> inRepo(d, dir)).collect(Collectors.joining("\n"))
+                    + "\n(the stages of `" + infrastructure + "` at " + commit + " are invalid)");
         }
         return new Loaded(repo, built.stages());
+    }
+
+    /** The diagnostic as {@code cairn validate} prints it, its file relative to the checkout (never the scratch folder). */
+    private static String inRepo(dev.cairn.reconciler.diag.Diagnostic diagnostic, Path dir) {
+        var location = diagnostic.location();
+        if (location == null || location.file() == null) return diagnostic.format();
+        var file = Path.of(location.file());
+        if (!file.isAbsolute() || !file.normalize().startsWith(dir.normalize())) return diagnostic.format();
+        var relative = new dev.cairn.reconciler.diag.Location(dir.normalize().relativize(file.normalize()).toString().replace('\\', '/'),
+                location.line(), location.column());
+        return new dev.cairn.reconciler.diag.Diagnostic(relative, diagnostic.rule(), diagnostic.message(), diagnostic.hint()).format();
     }
 
     ModuleFetcher fetcher() {
