@@ -32,8 +32,8 @@ JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java
 TERRAFORM=$(command -v terraform || true)
 [[ -n "$TERRAFORM" ]] || die "terraform is not on PATH: install Terraform >= 1.10 (both sides of the benchmark run it)"
 if [[ ! -f "$JAR" ]]; then
-  echo "apply-vs-loop: $JAR is missing, building it (./mvnw -q install -DskipTests)" >&2
-  (cd "$ROOT" && ./mvnw -q install -DskipTests) || die "the build failed"
+  echo "apply-vs-loop: $JAR is missing, building it (bin/cairn builds the CLI)" >&2
+  "$ROOT/bin/cairn" --version >/dev/null || die "the build failed"
   [[ -f "$JAR" ]] || die "the build did not produce $JAR"
 fi
 [[ -f "$QUICKSTART/cairn.yaml" ]] || die "$QUICKSTART is not the quickstart repo"

@@ -32,8 +32,8 @@ JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java
 command -v terraform >/dev/null || die "terraform is not on PATH (Cairn needs it; install Terraform >= 1.10)"
 [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is needed for peak RSS: apt-get install -y time"
 if [[ ! -f "$JAR" ]]; then
-  echo "validate-1000: $JAR is missing, building it (./mvnw -q install -DskipTests)" >&2
-  (cd "$ROOT" && ./mvnw -q install -DskipTests) || die "the build failed"
+  echo "validate-1000: $JAR is missing, building it (bin/cairn builds the CLI)" >&2
+  "$ROOT/bin/cairn" --version >/dev/null || die "the build failed"
   [[ -f "$JAR" ]] || die "the build did not produce $JAR"
 fi
 [[ -d "$QUICKSTART/modules" ]] || die "$QUICKSTART/modules not found"
