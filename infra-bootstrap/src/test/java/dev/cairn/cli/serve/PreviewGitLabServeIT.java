@@ -259,6 +259,16 @@ class PreviewGitLabServeIT {
             sensitiveValues.forEach(v -> assertThat(body).doesNotContain(v));
         });
         assertThat(log.toString()).doesNotContain(GitLabStub.TOKEN).doesNotContain(WEBHOOK_TOKEN);
+        sensitiveValues.forEach(v -> assertThat(log.toString()).doesNotContain(v));
+        // nor on the preview runs' pages, which the note and statuses link
+        var previews = new Workspace(state).runs().list("dev", 10).stream().filter(r -> r.action() == RunAction.PLAN).toList();
+        assertThat(previews).extracting(r -> r.revision()).containsExactlyInAnyOrder(head, newHead);
+        for (var run : previews) {
+            var page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/runs/dev/" + run.id())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            sensitiveValues.forEach(v -> assertThat(page.body()).as(run.id()).doesNotContain(v));
+        }
     }
 
     // ------------------------------------------------------------------ helpers
