@@ -7,11 +7,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 /** Fresh copies of this checkout's example repos, without any local state. */
-final class Examples {
+public final class Examples {
     private Examples() {
     }
 
-    static Path copy(String example, Path target) throws IOException {
+    public static Path copy(String example, Path target) throws IOException {
         var from = Path.of(System.getProperty("cairn.repoRoot")).resolve("examples").resolve(example);
         try (Stream<Path> walk = Files.walk(from)) {
             for (var p : walk.toList()) {

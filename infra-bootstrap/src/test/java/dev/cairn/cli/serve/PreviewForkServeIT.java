@@ -60,7 +60,7 @@ class PreviewForkServeIT {
     @BeforeAll
     void serve() throws Exception {
         var root = Path.of(System.getProperty("cairn.repoRoot"));
-        repo = copy(root.resolve("examples/quickstart"), tmp.resolve("infra"));
+        repo = dev.cairn.cli.Examples.copy("quickstart", tmp.resolve("infra"));
         git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
         base = commit("quickstart");
         // the fork's branch changes dev; GitHub keeps a fork PR's head at refs/pull/9/head of the base repository too
@@ -131,41 +131,15 @@ class PreviewForkServeIT {
         return Json.MAPPER.writeValueAsString(pr);
     }
 
-    private HttpResponse<String> deliver(String body) throws Exception {
-        var mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        var signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/webhooks/github"))
-                .header("Content-Type", "application/json").header("X-GitHub-Event", "pull_request")
-                .header("X-GitHub-Delivery", UUID.randomUUID().toString()).header("X-Hub-Signature-256", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     private void edit(String file, String from, String to) throws IOException {
-        var path = repo.resolve(file);
-        var text = Files.readString(path);
-        assertThat(text).contains(from);
-        Files.writeString(path, text.replace(from, to));
+        PreviewHarness.edit(repo, file, from, to);
     }
 
     private String commit(String message) throws Exception {
-        git.add().addFilepattern(".").call();
-        return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).call().name();
+        return PreviewHarness.commit(git, AUTHOR, message);
     }
 
-    private static Path copy(Path from, Path to) throws IOException {
-        try (var files = Files.walk(from)) {
-            files.forEach(source -> {
-                try {
-                    var target = to.resolve(from.relativize(source).toString());
-                    if (Files.isDirectory(source)) Files.createDirectories(target);
-                    else Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        return to;
+    private HttpResponse<String> deliver(String body) throws Exception {
+        return PreviewHarness.deliverGitHub(http, server.port(), WEBHOOK_SECRET, "pull_request", body);
     }
 }

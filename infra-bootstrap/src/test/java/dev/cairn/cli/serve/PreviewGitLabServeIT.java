@@ -91,7 +91,7 @@ class PreviewGitLabServeIT {
     @BeforeAll
     void serve() throws Exception {
         var root = Path.of(System.getProperty("cairn.repoRoot"));
-        repo = copy(root.resolve("examples/quickstart"), tmp.resolve("infra"));
+        repo = dev.cairn.cli.Examples.copy("quickstart", tmp.resolve("infra"));
         Files.writeString(repo.resolve("modules/addons/main.tf"), SECRET_OUTPUT, java.nio.file.StandardOpenOption.APPEND);
         git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
         first = commit("quickstart, with a client secret");
@@ -330,43 +330,16 @@ class PreviewGitLabServeIT {
             var out = new TreeMap<String, String>();
             files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().contains(".tfstate"))
                     .filter(f -> !state.relativize(f).toString().contains("/.terraform/"))
-                    .forEach(f -> out.put(state.relativize(f).toString(), sha256(f)));
+                    .forEach(f -> out.put(state.relativize(f).toString(), PreviewHarness.sha256(f)));
             return out;
         }
     }
 
-    private static String sha256(Path file) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void edit(String file, String from, String to) throws IOException {
-        var path = repo.resolve(file);
-        var text = Files.readString(path);
-        assertThat(text).contains(from);
-        Files.writeString(path, text.replace(from, to));
+        PreviewHarness.edit(repo, file, from, to);
     }
 
     private String commit(String message) throws Exception {
-        git.add().addFilepattern(".").call();
-        return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).call().name();
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (var files = Files.walk(from)) {
-            files.forEach(source -> {
-                try {
-                    var target = to.resolve(from.relativize(source).toString());
-                    if (Files.isDirectory(source)) Files.createDirectories(target);
-                    else Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        return to;
+        return PreviewHarness.commit(git, AUTHOR, message);
     }
 }
