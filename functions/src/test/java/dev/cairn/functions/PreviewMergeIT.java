@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cairn.functions.pr.MergeLinks;
+import dev.cairn.functions.pr.PreviewComment;
 import dev.cairn.functions.pr.PreviewWiring;
 import dev.cairn.reconciler.notify.RunNotifier;
 import dev.cairn.reconciler.preview.Previews;
@@ -323,5 +324,88 @@ class PreviewMergeIT {
         assertThat(notes.get(900L)).contains("**Merged and applied:** acme/infra!7", "The applied plan matched this preview.");
         assertThat(comments).as("nothing on GitHub").isEmpty();
         assertThat(bodies).noneMatch(b -> b.contains(TOKEN));
+    }
+    APIGatewayV2HTTPEvent synchronize(String before, String head, String delivery) {
+        var event = TestEvents.edited("github-pull-request.json", b -> {
+            b.put("action", "synchronize").put("before", before);
+            var pr = (ObjectNode) b.get("pull_request");
+            ((ObjectNode) pr.get("base")).put("sha", base);
+            ((ObjectNode) pr.get("head")).put("sha", head);
+            ((ObjectNode) b.get("repository")).put("clone_url", repo.url());
+            ((ObjectNode) pr.get("base").get("repo")).put("clone_url", repo.url());
+            ((ObjectNode) pr.get("head").get("repo")).put("clone_url", repo.url());
+        });
+        return TestEvents.withHeader(event, "x-github-delivery", delivery);
+    }
+
+    /** Pushes the work tree's branch feature as the PR's head ref too. */
+    void pushPrHead() throws Exception {
+        repo.git.push().setRemote(repo.url()).setForce(true).setRefSpecs(new org.eclipse.jgit.transport.RefSpec("+refs/heads/feature:refs/pull/7/head")).call();
+    }
+
+    @Test
+    void aNewHeadThatNoLongerChangesDevSaysMergingAppliesNothingToItAndTheMergeLeavesThatAlone() throws Exception {
+        var first = headAndMerge()[0];
+        function.handleRequest(pr("opened", first, "9e000000-0000-4000-8000-000000000001", false, null), null);
+        notifier.runFinished(preview(first), Map.of());
+        assertThat(comments.get(500L)).contains("### Cairn plan preview: `dev`").doesNotContain("Nothing to apply");
+
+        // the next head takes the change back: the PR no longer changes dev
+        repo.checkout("feature", false);
+        var second = repo.write("infrastructures/dev.yaml", TestRepo.manifest("dev", "10.0.0.0/16")).commitAndPush("feature", "dev: back to 10.0");
+        pushPrHead();
+        var sync = function.handleRequest(synchronize(first, second, "9e000000-0000-4000-8000-000000000002"), null);
+        assertThat(sync.getStatusCode()).as(sync.getBody()).isEqualTo(200);
+        assertThat(body(sync)).containsEntry("outcome", "nothing-started").containsEntry("nothingToApply", List.of("dev"));
+        var note = comments.get(500L);
+        assertThat(note).contains("**Nothing to apply:** at head `" + second.substring(0, 12) + "`, acme/infra#7 no longer changes `dev`: merging applies nothing to it.")
+                .contains("The preview below is of an earlier head.").contains("### Cairn plan preview: `dev`");
+        assertThat(comments).as("the same comment, edited").hasSize(1);
+        assertThat(calls).as("the new head gets dev's check, so a required check does not wait").contains("POST /repos/acme/infra/statuses/" + second);
+        assertThat(bodies).anyMatch(b -> b.contains("nothing to apply: this head no longer changes dev") && b.contains("\"success\"")
+                && b.contains("cairn/plan/dev"));
+        // a redelivery, and another delivery of the same head, edit nothing more
+        long edited = edits();
+        function.handleRequest(synchronize(first, second, "9e000000-0000-4000-8000-000000000003"), null);
+        assertThat(edits()).isEqualTo(edited);
+        assertThat(comments.get(500L)).isEqualTo(note);
+
+        // the preview of the first head ending late does not take the comment back
+        notifier.runFinished(preview(first), Map.of());
+        assertThat(comments.get(500L)).isEqualTo(note);
+
+        // merged: nothing is applied to dev, and the comment does not claim a run
+        var merged = function.handleRequest(pr("closed", second, "9e000000-0000-4000-8000-000000000004", true, base), null);
+        assertThat(body(merged)).containsEntry("mergedComments", 0);
+        assertThat(comments.get(500L)).isEqualTo(note).doesNotContain("applying in run");
+
+        // a third head changes dev again: a new preview renders the comment anew, without the note
+        repo.checkout("feature", false);
+        var third = repo.write("infrastructures/dev.yaml", TestRepo.manifest("dev", "10.9.0.0/16")).commitAndPush("feature", "dev: 10.9");
+        pushPrHead();
+        var again = function.handleRequest(synchronize(second, third, "9e000000-0000-4000-8000-000000000005"), null);
+        assertThat(body(again)).containsEntry("outcome", "started");
+        var results = new LinkedHashMap<String, StageResult>(Map.of("network", stage("network", 0, 2)));
+        notifier.runFinished(new Run("20261202T040000Z-p0123456789abcdef", "dev", RunAction.PLAN, RunStatus.SUCCEEDED,
+                Previews.trigger("github", "acme/infra#7", base), third, Instant.now(), Instant.now(), List.of(), results, null, 3), Map.of());
+        assertThat(comments.get(500L)).doesNotContain("Nothing to apply").contains("`+0 ~2 -0`");
+    }
+
+    @Test
+    void aPrDeletingAManifestIsToldThatMergingDestroysNothing() throws Exception {
+        repo.checkout("feature", true);
+        var head = repo.delete("infrastructures/prod.yaml").commitAndPush("feature", "drop prod");
+        pushPrHead();
+        var opened = function.handleRequest(pr("opened", head, "9e000000-0000-4000-8000-000000000011", false, null), null);
+        assertThat(opened.getStatusCode()).as(opened.getBody()).isEqualTo(200);
+        assertThat(body(opened)).containsEntry("nothingToApply", List.of("prod"));
+        assertThat(comments).hasSize(1);
+        assertThat(comments.values().iterator().next()).startsWith(PreviewComment.marker("prod"))
+                .contains("deletes `infrastructures/prod.yaml`: merging destroys nothing and Cairn stops reconciling `prod`")
+                .contains("run `cairn destroy` before merging").doesNotContain("earlier head");
+        assertThat(bodies).anyMatch(b -> b.contains("nothing to apply: this head deletes infrastructures/prod.yaml; nothing is destroyed"));
+        var redelivered = function.handleRequest(pr("opened", head, "9e000000-0000-4000-8000-000000000012", false, null), null);
+        assertThat(redelivered.getStatusCode()).isEqualTo(200);
+        assertThat(comments).as("told once, edited in place").hasSize(1);
     }
 }

@@ -139,6 +139,41 @@ public final class PreviewComment {
         return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS);
     }
 
+    /** In a comment whose infrastructure the PR's newest head no longer changes: merging applies nothing to it. */
+    static final String NOTHING_TO_APPLY = "<!-- cairn:nothing-to-apply -->";
+    private static final java.util.regex.Pattern NOTHING_BANNER = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(NOTHING_TO_APPLY) + "\n(> [^\n]*\n)*\n?");
+
+    /**
+     * The comment of an infrastructure the PR changed at an earlier head and no longer changes at
+     * {@code head} ({@code deleted}: the head deletes its manifest): a note on top says so and that
+     * merging applies nothing to it; the earlier preview is kept below it. A stale comment stays
+     * stale. A later head that changes it again renders the comment anew, without the note. Its
+     * hidden head line names {@code head} from then ({@code now}), so an earlier head's preview that
+     * ends late leaves it alone.
+     */
+    public static String nothingToApply(String body, String pullRequest, String infrastructure, String head, String deletedManifest,
+                                        java.time.Instant now) {
+        if (body.contains("**Stale:**") || nothingToApply(body) && head.equals(headOf(body))) return body; // stale, or told at this head
+        var why = deletedManifest == null
+                ? "at head `" + shortCommit(head) + "`, " + pullRequest + " no longer changes `" + infrastructure + "`: merging applies nothing to it."
+                : "at head `" + shortCommit(head) + "`, " + pullRequest + " deletes `" + deletedManifest + "`: merging destroys nothing and Cairn"
+                  + " stops reconciling `" + infrastructure + "` (to remove its resources, run `cairn destroy` before merging).";
+        var note = NOTHING_TO_APPLY + "\n> [!NOTE]\n> **Nothing to apply:** " + why + " The preview below is of an earlier head.\n\n";
+        var text = NOTHING_BANNER.matcher(body).replaceFirst("");
+        // the comment now speaks for this head: an older head's preview ending late never overwrites it
+        text = text.replaceFirst(java.util.regex.Pattern.quote(HEAD) + "[^\n]* -->", java.util.regex.Matcher.quoteReplacement(
+                HEAD + head + " " + (now == null ? 0 : now.toEpochMilli()) + " -->"));
+        int end = text.indexOf("-->");
+        text = end < 0 ? note + text : text.substring(0, end + 3) + "\n" + note + text.substring(end + 3).stripLeading();
+        return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS);
+    }
+
+    /** A comment saying its infrastructure gets nothing applied on merge ({@link #nothingToApply}). */
+    public static boolean nothingToApply(String body) {
+        return body.contains(NOTHING_TO_APPLY);
+    }
+
     /** The one-line summary the commit status carries (GitHub: at most 140 characters). */
     public static String statusLine(Run run, UnaryOperator<String> redact) {
         if (run.status() != RunStatus.SUCCEEDED) {
@@ -309,7 +344,7 @@ public final class PreviewComment {
      * and one already showing the applied result keeps it.
      */
     public static String merged(String body, String pullRequest, String mergeCommit, String execution) {
-        if (body.contains("**Stale:**") || body.contains(APPLIED)) return body;
+        if (body.contains("**Stale:**") || body.contains(APPLIED) || nothingToApply(body)) return body;
         return withMergeSection(body, "> [!NOTE]\n> **Merged:** " + pullRequest + " was merged as `" + shortCommit(mergeCommit)
                 + "`: applying in run `" + execution + "`.\n");
     }

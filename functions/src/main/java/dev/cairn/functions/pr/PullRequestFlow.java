@@ -5,6 +5,7 @@ import dev.cairn.functions.DeliveryOnce;
 import dev.cairn.functions.PushFlow;
 import dev.cairn.functions.WebhookResponse;
 import dev.cairn.reconciler.change.ChangeDetector;
+import dev.cairn.reconciler.change.ChangeSet;
 import dev.cairn.reconciler.diag.InvalidInputException;
 import dev.cairn.reconciler.launch.ExecutionNames;
 import dev.cairn.reconciler.launch.RunLauncher;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -199,12 +201,54 @@ public final class PullRequestFlow {
             deleted.add(Map.of("infrastructure", gone.infrastructure(), "manifest", gone.manifest(),
                     "note", "the PR deletes this manifest: merging it destroys nothing (destroy on purpose with `cairn destroy`)"));
         }
+        body.put("nothingToApply", tellNothingToApply(pr, changes));
         if (started.isEmpty()) record("-", pr, "ignored", Map.of("reason", "the pull request changes no infrastructure"));
         body.put("outcome", started.isEmpty() ? "nothing-started" : "started");
         body.put("started", started);
         body.put("unchanged", changes.unchanged());
         body.put("deleted", deleted);
         return new WebhookResponse(started.isEmpty() ? 200 : 202, body);
+    }
+
+    /**
+     * An infrastructure an earlier head of the PR changed (it has a preview comment) that this head
+     * no longer changes, or whose manifest this head deletes: its comment gets a note on top that
+     * merging applies nothing to it, and this head a success status, so a required check does not
+     * wait for a preview that will never run. A deleted manifest with no comment yet gets one, so
+     * the reviewer learns that merging destroys nothing. A failed call fails the delivery (5xx).
+     */
+    private List<String> tellNothingToApply(PullRequestEvent pr, ChangeSet changes) throws IOException, InterruptedException {
+        var forge = forges.get(pr.source());
+        if (forge == null) return List.of();
+        var gone = new LinkedHashMap<String, String>(); // infrastructure → its deleted manifest, or null: unchanged
+        changes.unchanged().forEach(infra -> gone.put(infra, null));
+        changes.deleted().forEach(d -> gone.put(d.infrastructure(), d.manifest()));
+        var told = new ArrayList<String>();
+        // only a new head can take back what an earlier one changed; a deleted manifest is told on any event
+        boolean newHead = pr.previousHead() != null && !pr.previousHead().equals(pr.headSha());
+        if (gone.isEmpty() || !newHead && changes.deleted().isEmpty()) return told;
+        for (var comment : forge.findComments(pr.repository(), pr.number(), "<!-- cairn:preview:")) {
+            var infra = PreviewComment.infrastructureOf(comment.body());
+            if (infra == null || !gone.containsKey(infra) || comment.body().contains(FORK_MARKER) || told.contains(infra)) continue;
+            var text = PreviewComment.nothingToApply(comment.body(), pr.label(), infra, pr.headSha(), gone.get(infra), clock.instant());
+            if (!text.equals(comment.body())) forge.updateComment(pr.repository(), pr.number(), comment.id(), text);
+            told.add(infra);
+        }
+        for (var deleted : changes.deleted()) {
+            if (told.contains(deleted.infrastructure())) continue;
+            var marker = PreviewComment.marker(deleted.infrastructure());
+            var text = PreviewComment.nothingToApply(marker + "\n### Cairn plan preview: `" + deleted.infrastructure() + "`\n\nNo plan: the manifest is deleted.\n",
+                    pr.label(), deleted.infrastructure(), pr.headSha(), deleted.manifest(), clock.instant());
+            forge.upsertComment(pr.repository(), pr.number(), marker, text.replace(" The preview below is of an earlier head.", ""));
+            told.add(deleted.infrastructure());
+        }
+        for (var infra : told) {
+            forge.setStatus(pr.repository(), pr.headSha(), ForgeApi.State.SUCCESS, PreviewNotifier.statusContext(infra),
+                    gone.get(infra) == null ? "nothing to apply: this head no longer changes " + infra
+                            : "nothing to apply: this head deletes " + gone.get(infra) + "; nothing is destroyed");
+        }
+        if (!told.isEmpty()) record("-", pr, "nothing-to-apply", Map.of("infrastructures", String.join(",", told)));
+        return told;
     }
 
     /**
@@ -275,7 +319,7 @@ public final class PullRequestFlow {
         if (forge == null || pr.mergeCommit() == null) return 0;
         int marked = 0;
         for (var comment : forge.findComments(pr.repository(), pr.number(), "<!-- cairn:preview:")) {
-            if (comment.body().contains(FORK_MARKER) || comment.body().contains("**Stale:**")) continue;
+            if (comment.body().contains(FORK_MARKER) || comment.body().contains("**Stale:**") || PreviewComment.nothingToApply(comment.body())) continue;
             var infra = PreviewComment.infrastructureOf(comment.body());
             if (infra == null) continue;
             var merge = pr.mergeCommit();
