@@ -120,9 +120,7 @@ class ReconcilerIT {
         var repo = tmp.resolve("repo");
         writeFanOut(repo, 3, 2);
 
-        var started = Instant.now();
         var run = reconciler(repo).apply("dev", auto());
-        var wall = java.time.Duration.between(started, Instant.now());
 
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(run.waves()).hasSize(2);
@@ -130,8 +128,8 @@ class ReconcilerIT {
         var parallel = Stream.of("p1", "p2", "p3").map(run::stage).toList();
         var lastStart = parallel.stream().map(StageResult::startedAt).max(Instant::compareTo).orElseThrow();
         var firstEnd = parallel.stream().map(StageResult::finishedAt).min(Instant::compareTo).orElseThrow();
+        // the proof of parallelism: every one started before any ended (a wall-clock bound would be a timed test)
         assertThat(lastStart).as("all three sleeping stages overlap in time").isBefore(firstEnd);
-        assertThat(wall.toSeconds()).as("three 2 s stages in parallel, not 6 s in a row").isLessThan(6);
     }
 
     @Test
