@@ -170,7 +170,7 @@ public final class PullRequestPreviews {
                         + "): nothing started; `/infra plan " + others.getFirst() + " --pr " + pr.number() + "` previews that");
             }
             var launched = launcher.launch(new RunLauncher.RunRequest(PullRequestFlow.runName(infrastructure, pr), infrastructure, RunAction.PLAN,
-                    pr.headSha(), pr.headRef(), Previews.trigger(pr.source(), pr.label(), mergeBase.name())));
+                    pr.headSha(), pr.headRef(), Previews.trigger(pr.source(), pr.label(), mergeBase.name(), pr.baseBranch(), base.name())));
             details.put("execution", launched.name());
             details.put("executionId", launched.executionId());
             details.put("alreadyStarted", String.valueOf(launched.alreadyStarted()));

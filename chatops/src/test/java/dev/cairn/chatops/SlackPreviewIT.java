@@ -145,7 +145,7 @@ class SlackPreviewIT {
         assertThat(run.path("action").asText()).isEqualTo("PLAN");
         assertThat(run.path("commit").asText()).isEqualTo(head);
         assertThat(run.path("ref").asText()).isEqualTo("refs/pull/7/head");
-        assertThat(run.path("trigger").asText()).isEqualTo("github:preview acme/infra#7 base " + base);
+        assertThat(run.path("trigger").asText()).isEqualTo("github:preview acme/infra#7 base " + base + " onto main@" + base);
         var name = run.path("name").asText();
         assertThat(text).contains("run `" + name + "`");
 
@@ -239,7 +239,7 @@ class SlackPreviewIT {
         var run = queued().getFirst();
         assertThat(run.path("ref").asText()).isEqualTo("refs/merge-requests/7/head");
         assertThat(run.path("commit").asText()).isEqualTo(head);
-        assertThat(run.path("trigger").asText()).isEqualTo("gitlab:preview acme/infra!7 base " + base);
+        assertThat(run.path("trigger").asText()).isEqualTo("gitlab:preview acme/infra!7 base " + base + " onto main@" + base);
 
         assertThat(refusal(endpoint, "plan dev --pr !99")).contains("there is no merge request acme/infra!99");
         assertThat(refusal(endpoint, "plan dev --pr !8")).contains("another repository (project 2)");

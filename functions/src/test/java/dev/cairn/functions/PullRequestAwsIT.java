@@ -91,7 +91,7 @@ class PullRequestAwsIT {
             assertThat(input.path("action").asText()).isEqualTo("PLAN");
             assertThat(input.path("commit").asText()).isEqualTo(head);
             assertThat(input.path("ref").asText()).isEqualTo("refs/pull/7/head");
-            assertThat(input.path("trigger").asText()).isEqualTo("github:preview acme/infra#7 base " + base);
+            assertThat(input.path("trigger").asText()).isEqualTo("github:preview acme/infra#7 base " + base + " onto main@" + base);
             AuditLog audit = new DynamoAuditLog(dynamo, "cairn-pr");
             assertThat(audit.list("dev", 10)).extracting(AuditLog.Entry::outcome).containsExactly("started", "started");
         }

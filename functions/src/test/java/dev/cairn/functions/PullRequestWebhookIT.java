@@ -151,7 +151,7 @@ class PullRequestWebhookIT {
             assertThat(run.path("action").asText()).isEqualTo("PLAN");
             assertThat(run.path("commit").asText()).isEqualTo(head);
             assertThat(run.path("ref").asText()).isEqualTo("refs/pull/7/head");
-            assertThat(run.path("trigger").asText()).isEqualTo("github:preview acme/infra#7 base " + base);
+            assertThat(run.path("trigger").asText()).isEqualTo("github:preview acme/infra#7 base " + base + " onto main@" + base);
         });
 
         // the same head under another delivery id (a reopen, a replay) maps to the preview already started
@@ -197,6 +197,9 @@ class PullRequestWebhookIT {
         assertThat(body).containsEntry("base", newBase).containsEntry("mergeBase", base);
         assertThat(list(body, "started")).extracting(s -> s.get("infrastructure")).containsExactly("dev");
         assertThat(body.get("unchanged")).isEqualTo(List.of("prod"));
+        // what changed is counted from the merge base; what is planned is the head merged into the new tip
+        assertThat(queued()).singleElement().satisfies(r -> assertThat(r.path("trigger").asText())
+                .isEqualTo("github:preview acme/infra#7 base " + base + " onto main@" + newBase));
     }
 
     @Test

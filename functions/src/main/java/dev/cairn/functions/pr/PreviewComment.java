@@ -1,5 +1,7 @@
 package dev.cairn.functions.pr;
 
+import dev.cairn.reconciler.preview.Previews;
+
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.RunStatus;
 import dev.cairn.reconciler.run.StageResult;
@@ -57,8 +59,7 @@ public final class PreviewComment {
         head.append(headMark(run)).append('\n');
         head.append("### Cairn plan preview: `").append(run.infrastructure()).append("`\n\n");
         head.append(verdict(run, redact, approval)).append("\n\n");
-        head.append("Base `").append(shortCommit(base)).append("` → head `").append(shortCommit(run.revision()))
-                .append("` · run `").append(run.id()).append("` · nothing was applied; Terraform state and the apply lock were not touched.\n\n");
+        head.append(commits(run, base)).append(" · run `").append(run.id()).append("` · nothing was applied; Terraform state and the apply lock were not touched.\n\n");
         head.append(logLine(run, logUrl, redact)).append("\n\n");
         head.append("| stage | plan |\n|---|---|\n");
         for (var stage : run.stages().values()) {
@@ -71,6 +72,22 @@ public final class PreviewComment {
         var room = MAX_CHARS - head.length() - TRUNCATED.length();
         return room <= 0 ? head.substring(0, MAX_CHARS - TRUNCATED.length()) + TRUNCATED
                 : head + "\n" + details.substring(0, room - 1) + TRUNCATED;
+    }
+
+    /**
+     * "Base `TIP` → head `HEAD`": the base branch tip the head was planned merged into (what merging
+     * applies), and when the branch is behind it, from where it branched; an older preview's trigger
+     * names only the merge base, shown as the base.
+     */
+    static String commits(Run run, String mergeBase) {
+        var onto = Previews.onto(run.trigger());
+        var base = onto.map(Previews.Onto::commit).orElse(mergeBase);
+        var text = "Base " + onto.map(o -> "`" + o.branch() + "` at ").orElse("") + "`" + shortCommit(base) + "` → head `" + shortCommit(run.revision()) + "`";
+        if (onto.isPresent() && mergeBase != null && !onto.get().commit().equals(mergeBase)) {
+            text += " (the branch is behind `" + onto.get().branch() + "`: planned as merged into it, as merging would apply; branched from `"
+                    + shortCommit(mergeBase) + "`)";
+        }
+        return text;
     }
 
     /** "Full log: …": a link to the run's page, or the command that prints the run. */

@@ -34,7 +34,8 @@ import java.util.Optional;
  * repository holds for forks too), detect what the PR changes between the merge base of base and
  * head and the head (what the PR itself changes, not what the base branch gained since), and start
  * one preview run per changed infrastructure, named from the PR, the infrastructure and the head
- * (so a redelivery, or another delivery of the same head, maps to the run already started).
+ * (so a redelivery, or another delivery of the same head, maps to the run already started). The
+ * run plans the head merged into the base tip ({@link Previews#onto}): what merging would apply.
  *
  * <p>A merged PR starts nothing (the merge commit's push reconciles): each of its preview comments
  * says "merged: applying in run R", R the apply run the merge commit's push starts
@@ -169,7 +170,8 @@ public final class PullRequestFlow {
         var started = new ArrayList<Map<String, Object>>();
         for (var changed : changes.changed()) {
             var infra = changed.infrastructure();
-            var trigger = Previews.trigger(pr.source(), pr.label(), mergeBase.name());
+            // planned merged into the base tip: what merging applies, not a revert of what the base gained since the branch
+            var trigger = Previews.trigger(pr.source(), pr.label(), mergeBase.name(), pr.baseBranch(), base.name());
             var name = runName(infra, pr);
             var launched = launcher.launch(new RunLauncher.RunRequest(name, infra, RunAction.PLAN, pr.headSha(), pr.headRef(), trigger));
             record(infra, pr, "started", Map.of("execution", launched.name(), "executionId", launched.executionId(),

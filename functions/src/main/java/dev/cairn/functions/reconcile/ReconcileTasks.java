@@ -130,7 +130,8 @@ public final class ReconcileTasks {
         StagePlanner.Planned full = null;
         StagePlanner.Planned planned;
         try {
-            full = planner.plan(new StagePlanner.Request(infrastructure, action, commit, ref));
+            full = planner.plan(new StagePlanner.Request(infrastructure, action, commit, ref,
+                    preview ? Previews.onto(trigger).orElse(null) : null));
             planned = full.limitedTo(stages);
             if (action == RunAction.DESTROY && !stages.isEmpty()) refuseOrphans(infrastructure, full, stages);
         } catch (IllegalArgumentException | dev.cairn.reconciler.diag.InvalidInputException refused) {

@@ -8,11 +8,14 @@ import dev.cairn.reconciler.manifest.RepoPath;
 import dev.cairn.reconciler.manifest.RepositoryLoader;
 import dev.cairn.reconciler.module.BuiltinModules;
 import dev.cairn.reconciler.module.ModuleFetcher;
+import dev.cairn.reconciler.preview.Previews;
 import dev.cairn.reconciler.store.BlobStore;
 import dev.cairn.reconciler.template.TemplateEngine;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.merge.MergeStrategy;
+import org.eclipse.jgit.merge.ResolveMerger;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
@@ -38,6 +41,12 @@ import java.util.zip.ZipOutputStream;
  * <p>With a repository path ({@code CAIRN_REPO_PATH}, a monorepo's {@code infra/}), the snapshot
  * holds that folder's tree only, its paths relative to it (stored at
  * {@code snapshots/COMMIT/PATH.zip}, so another path never reads it).
+ *
+ * <p>A preview planned onto its base ({@link Previews#onto}) snapshots the head merged into the
+ * base tip instead (an in-memory recursive merge, nothing written to any ref), stored at
+ * {@code snapshots/HEAD+TIP.zip}: what merging would apply, not the head's tree, which on a branch
+ * behind its base would show the revert of the base's later changes. A merge that conflicts fails
+ * Prepare with the conflicting paths and what to do.
  */
 public final class RepoStagePlanner implements StagePlanner {
     private final GitMirror mirror;
@@ -68,13 +77,63 @@ public final class RepoStagePlanner implements StagePlanner {
         return path.isRoot() ? snapshotKey(commit) : "snapshots/" + commit + "/" + path.value() + ".zip";
     }
 
+    /** What a snapshot is stored under: the commit, or for a preview planned onto its base, {@code HEAD+TIP}. */
+    public static String snapshotRevision(String commit, Previews.Onto onto) {
+        return onto == null ? commit : commit + "+" + onto.commit();
+    }
+
+    /** The snapshot a run's stages render from: its revision's, or for a preview, the merge result Prepare stored. */
+    static String snapshotRevision(dev.cairn.reconciler.run.Run run) {
+        var onto = Previews.isPreview(run.trigger()) ? Previews.onto(run.trigger()).orElse(null) : null;
+        return snapshotRevision(run.revision(), onto);
+    }
+
+    /**
+     * The tree of {@code head} merged into {@code tip} (the base branch's tip), as the forge's merge
+     * would make it: the head's own tree when the tip is already in its history.
+     *
+     * @throws IllegalArgumentException when the merge conflicts (the paths, and what to do)
+     */
+    static ObjectId mergedTree(Repository repo, ObjectId head, Previews.Onto onto, ObjectId tip) throws IOException {
+        try (var walk = new RevWalk(repo)) {
+            var headCommit = walk.parseCommit(head);
+            if (walk.isMergedInto(walk.parseCommit(tip), headCommit)) return headCommit.getTree().getId();
+        }
+        var merger = MergeStrategy.RECURSIVE.newMerger(repo, true);
+        if (merger.merge(tip, head)) return merger.getResultTreeId();
+        var paths = new java.util.TreeSet<String>();
+        if (merger instanceof ResolveMerger resolve) {
+            paths.addAll(resolve.getUnmergedPaths());
+            if (resolve.getFailingPaths() != null) paths.addAll(resolve.getFailingPaths().keySet());
+        }
+        var shown = paths.stream().limit(10).collect(Collectors.joining(", "));
+        throw new IllegalArgumentException("the head " + head.name() + " does not merge cleanly into " + onto.branch() + " at "
+                + tip.name() + (paths.isEmpty() ? "" : " (conflicts in " + shown + (paths.size() > 10 ? ", and " + (paths.size() - 10) + " more" : "") + ")")
+                + ": merge " + onto.branch() + " into the branch (or rebase it) and push; a preview plans what merging would apply");
+    }
+
+    private static ObjectId rootTree(Repository repo, ObjectId commit) throws IOException {
+        try (var walk = new RevWalk(repo)) {
+            return walk.parseCommit(commit).getTree().getId();
+        }
+    }
+
     @Override
     public Planned plan(Request request) throws Exception {
         Files.createDirectories(scratch);
         var dir = Files.createTempDirectory(scratch, "checkout-");
         try {
+            var revision = snapshotRevision(request.commit(), request.onto());
             try (var fetched = mirror.fetch(repoUrl, request.ref(), request.commit(), null)) {
-                blobs.put(snapshotKey(request.commit(), repoPath), checkout(fetched.repository(), fetched.after(), repoPath, dir));
+                ObjectId tree;
+                if (request.onto() == null) {
+                    tree = rootTree(fetched.repository(), fetched.after());
+                } else {
+                    try (var base = mirror.fetch(repoUrl, request.onto().ref(), request.onto().commit(), null)) {
+                        tree = mergedTree(base.repository(), fetched.after(), request.onto(), base.after());
+                    }
+                }
+                blobs.put(snapshotKey(revision, repoPath), checkoutTree(fetched.repository(), tree, request.commit(), repoPath, dir));
             }
             var built = stages(dir, request.infrastructure(), request.commit());
             var repo = built.repo();
@@ -101,7 +160,7 @@ public final class RepoStagePlanner implements StagePlanner {
     @Override
     public java.util.Optional<Bundle> render(dev.cairn.reconciler.run.Run run, String stage,
                                              java.util.Map<String, dev.cairn.reconciler.store.StageOutputs> upstream) throws Exception {
-        return withSnapshot(run.infrastructure(), run.revision(), loaded -> new dev.cairn.reconciler.bundle.StageRenderer(catalog(), fetcher(),
+        return withSnapshot(run.infrastructure(), snapshotRevision(run), loaded -> new dev.cairn.reconciler.bundle.StageRenderer(catalog(), fetcher(),
                 new TemplateEngine(), dev.cairn.reconciler.bundle.StageRenderer.LocalState.IN_WORK_DIR)
                 .renderBundleWithReferences(loaded.stages(), stage, dev.cairn.reconciler.bundle.StageRenderer.Upstream.of(upstream), run.id(),
                         run.action().name(), run.revision())
@@ -194,15 +253,19 @@ public final class RepoStagePlanner implements StagePlanner {
      * @throws IllegalArgumentException when the commit has no folder {@code path}
      */
     static byte[] checkout(Repository repo, ObjectId commit, RepoPath path, Path dir) throws IOException {
+        return checkoutTree(repo, rootTree(repo, commit), commit.name(), path, dir);
+    }
+
+    /** As {@link #checkout(Repository, ObjectId, RepoPath, Path)}, of a root tree ({@code commit} names it in errors). */
+    static byte[] checkoutTree(Repository repo, ObjectId root, String commit, RepoPath path, Path dir) throws IOException {
         var zipped = new ByteArrayOutputStream();
-        try (var walk = new RevWalk(repo); var tree = new TreeWalk(repo); var zip = new ZipOutputStream(zipped)) {
-            var root = walk.parseCommit(commit).getTree();
+        try (var tree = new TreeWalk(repo); var zip = new ZipOutputStream(zipped)) {
             if (path.isRoot()) {
                 tree.addTree(root);
             } else {
                 try (var folder = TreeWalk.forPath(repo, path.value(), root)) {
                     if (folder == null || folder.getFileMode(0) != FileMode.TREE) {
-                        throw new IllegalArgumentException("the commit " + commit.name() + " has no folder " + path.value()
+                        throw new IllegalArgumentException("the commit " + commit + " has no folder " + path.value()
                                 + " (the repository path, " + RepoPath.VARIABLE + ")");
                     }
                     tree.addTree(folder.getObjectId(0));

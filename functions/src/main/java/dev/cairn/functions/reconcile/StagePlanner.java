@@ -77,8 +77,14 @@ public interface StagePlanner {
         }
     }
 
-    /** @param ref the ref the commit was pushed to (where to fetch it from) */
-    record Request(String infrastructure, RunAction action, String commit, String ref) {
+    /**
+     * @param ref  the ref the commit was pushed to (where to fetch it from)
+     * @param onto a preview's base branch tip to plan the commit merged into ({@link dev.cairn.reconciler.preview.Previews#onto}), or null
+     */
+    record Request(String infrastructure, RunAction action, String commit, String ref, dev.cairn.reconciler.preview.Previews.Onto onto) {
+        public Request(String infrastructure, RunAction action, String commit, String ref) {
+            this(infrastructure, action, commit, ref, null);
+        }
     }
 
     Planned plan(Request request) throws Exception;

@@ -166,4 +166,74 @@ class ReconcileRepoPlannerTest {
         assertThatThrownBy(() -> wrong.plan(new StagePlanner.Request("dev", RunAction.APPLY, commit, "refs/heads/main")))
                 .hasMessageContaining("has no folder platform").hasMessageContaining("CAIRN_REPO_PATH");
     }
+
+    /** Commits {@code from → to} in {@code file} of the work tree on a branch (created from {@code start} when given) and pushes it. */
+    private String commitOn(Git git, Path bare, String branch, String start, String file, String from, String to) throws Exception {
+        if (start != null) git.checkout().setName(branch).setCreateBranch(true).setStartPoint(start).call();
+        else git.checkout().setName(branch).call();
+        var path = tmp.resolve("work").resolve(file);
+        var text = Files.readString(path);
+        assertThat(text).contains(from);
+        Files.writeString(path, text.replace(from, to));
+        git.add().addFilepattern(file).call();
+        var commit = git.commit().setMessage(branch + ": " + to).setSign(false).call().getName();
+        git.push().setRemote(bare.toUri().toString()).setRefSpecs(new RefSpec("refs/heads/" + branch + ":refs/heads/" + branch)).setForce(true).call();
+        return commit;
+    }
+
+    private static String entry(byte[] zip, String name) throws Exception {
+        try (var in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.getName().equals(name)) return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError(name + " is not in the snapshot");
+    }
+
+    @Test
+    void aPreviewOfABranchBehindItsBasePlansTheHeadMergedIntoTheBaseTipAndAConflictFailsPrepareWithThePaths() throws Exception {
+        var bare = tmp.resolve("origin.git");
+        var start = pushQuickstart(bare);
+        var workspace = new Workspace(tmp.resolve("state"));
+        var planner = new RepoStagePlanner(new GitMirror(tmp.resolve("git-cache"), Optional::empty, "x-access-token"),
+                bare.toUri().toString(), tmp.resolve("scratch"), workspace.blobs());
+        try (var git = Git.open(tmp.resolve("work").toFile())) {
+            // the PR branches off, then main gains a change the branch does not have
+            var head = commitOn(git, bare, "feature", start, "infrastructures/dev.yaml", "cidr: 10.10.0.0/16", "cidr: 10.20.0.0/16");
+            var tip = commitOn(git, bare, "main", null, "infrastructures/dev.yaml", "db_size: micro", "db_size: small");
+            var onto = new dev.cairn.reconciler.preview.Previews.Onto("main", tip);
+
+            planner.plan(new StagePlanner.Request("dev", RunAction.PLAN, head, "refs/heads/feature", onto));
+            var merged = entry(workspace.blobs().get(RepoStagePlanner.snapshotKey(head + "+" + tip)).orElseThrow(), "infrastructures/dev.yaml");
+            assertThat(merged).as("the PR's change and main's later one: what merging applies")
+                    .contains("cidr: 10.20.0.0/16").contains("db_size: small").doesNotContain("db_size: micro");
+            assertThat(workspace.blobs().get(RepoStagePlanner.snapshotKey(head))).as("the head's own snapshot is not written").isEmpty();
+
+            // Prepare and Render of a preview run read that merge result; the bundle names the head as the revision
+            var function = new ReconcileTaskFunction(new ReconcileTasks(workspace.runs(), workspace.outputs(), workspace.locks(),
+                    workspace.blobs(), planner, null, RunNotifier.NONE, Duration.ofHours(24), Clock.systemUTC()));
+            var trigger = dev.cairn.reconciler.preview.Previews.trigger("github", "acme/infra#7", start, "main", tip);
+            var runId = (String) ReconcileTaskScenarios.call(function, "prepare", "action", "PLAN", "commit", head,
+                    "ref", "refs/heads/feature", "trigger", trigger, "executionArn", ReconcileTaskScenarios.EXECUTION).get("runId");
+            assertThat(ReconcileTaskScenarios.started(ReconcileTaskScenarios.call(function, "next", "runId", runId))).containsExactly("backend");
+            ReconcileTaskScenarios.call(function, "render", "runId", runId, "stage", "backend");
+            assertThat(StageBundle.fromZip(workspace.blobs().get(BundleKeys.bundle("dev", runId, "backend")).orElseThrow()).manifest().revision())
+                    .isEqualTo(head);
+
+            // a branch already holding the tip is planned as its own tree
+            var upToDate = new dev.cairn.reconciler.preview.Previews.Onto("main", start);
+            planner.plan(new StagePlanner.Request("dev", RunAction.PLAN, head, "refs/heads/feature", upToDate));
+            assertThat(entry(workspace.blobs().get(RepoStagePlanner.snapshotKey(head + "+" + start)).orElseThrow(), "infrastructures/dev.yaml"))
+                    .contains("cidr: 10.20.0.0/16").contains("db_size: micro");
+
+            // the same line changed on both sides: no preview, the conflicting file and what to do
+            var clash = commitOn(git, bare, "clash", start, "infrastructures/dev.yaml", "db_size: micro", "db_size: large");
+            assertThatThrownBy(() -> planner.plan(new StagePlanner.Request("dev", RunAction.PLAN, clash, "refs/heads/clash", onto)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("does not merge cleanly into main at " + tip)
+                    .hasMessageContaining("conflicts in infrastructures/dev.yaml")
+                    .hasMessageContaining("merge main into the branch (or rebase it)");
+            assertThat(workspace.blobs().get(RepoStagePlanner.snapshotKey(clash + "+" + tip))).isEmpty();
+        }
+    }
 }

@@ -153,7 +153,7 @@ class PreviewGitLabServeIT {
         assertThat(run.action()).isEqualTo(RunAction.PLAN);
         assertThat(run.status()).as(run.toString()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(run.revision()).isEqualTo(head);
-        assertThat(run.trigger()).isEqualTo("gitlab:preview acme/infra!7 base " + second);
+        assertThat(run.trigger()).isEqualTo("gitlab:preview acme/infra!7 base " + second + " onto main@" + second);
         assertThat(run.stages().get("network").status()).isEqualTo(StageStatus.PLANNED);
         assertThat(run.stages().get("network").plan().outputChanges()).containsExactly("vpc_cidr");
         assertThat(run.stages().get("addons").plan().outputChanges()).as("the realm changes the client secret")
@@ -170,7 +170,7 @@ class PreviewGitLabServeIT {
         // on the MR: one note for dev with its per-stage summary; running then success on the head
         assertThat(gitlab.calls()).filteredOn(c -> c.equals("POST " + GitLabStub.PROJECT + "merge_requests/7/notes")).hasSize(1);
         assertThat(gitlab.notes(7)).singleElement().satisfies(note -> assertThat(note).contains(MARKER, "Cairn plan preview: `dev`",
-                "| `network` | `+", "| `addons` |", "Base `" + second.substring(0, 12), "head `" + head.substring(0, 12),
+                "| `network` | `+", "| `addons` |", "Base `main` at `" + second.substring(0, 12), "head `" + head.substring(0, 12),
                 "/runs/dev/" + run.id()));
         assertThat(gitlab.statuses(head)).extracting(st -> st.path("state").asText()).containsExactly("running", "success");
         assertThat(gitlab.statuses(head)).allSatisfy(st -> assertThat(st.path("name").asText()).isEqualTo("cairn/plan/dev"));
@@ -200,7 +200,7 @@ class PreviewGitLabServeIT {
         assertThat(gitlab.statuses(head)).as("the old head's statuses stay as they were").hasSize(2);
         var run = new Workspace(state).runs().list("dev", 1).getFirst();
         assertThat(run.revision()).isEqualTo(newHead);
-        assertThat(run.trigger()).isEqualTo("gitlab:preview acme/infra!7 base " + second);
+        assertThat(run.trigger()).isEqualTo("gitlab:preview acme/infra!7 base " + second + " onto main@" + second);
     }
 
     @Test

@@ -144,7 +144,7 @@ class PreviewServeIT {
         assertThat(run.action()).isEqualTo(RunAction.PLAN);
         assertThat(run.status()).as(run.toString()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(run.revision()).isEqualTo(head);
-        assertThat(run.trigger()).isEqualTo("github:preview acme/infra#7 base " + second);
+        assertThat(run.trigger()).isEqualTo("github:preview acme/infra#7 base " + second + " onto main@" + second);
         assertThat(run.executionArn()).as("the run keeps its execution")
                 .startsWith("arn:aws:states:local:").endsWith(":execution:cairn-local-reconcile:" + answer.path("started").get(0).path("execution").asText());
         assertThat(run.stages().get("network").status()).isEqualTo(StageStatus.PLANNED);
@@ -167,7 +167,7 @@ class PreviewServeIT {
         // on the PR: one comment for dev with its per-stage summary, a pending then a success status on the head
         assertThat(github.calls()).filteredOn(c -> c.startsWith("POST /repos/acme/infra/issues/7/comments")).hasSize(1);
         var comment = github.comment(7, "<!-- cairn:preview:dev -->");
-        assertThat(comment).contains("Cairn plan preview: `dev`", "| `network` | `+", "Base `" + second.substring(0, 12),
+        assertThat(comment).contains("Cairn plan preview: `dev`", "| `network` | `+", "Base `main` at `" + second.substring(0, 12),
                 "head `" + head.substring(0, 12), "- `").doesNotContain("inexact");
         assertThat(github.statuses(head)).extracting(st -> st.path("state").asText()).containsExactly("pending", "success");
         assertThat(github.statuses(head)).allSatisfy(st -> assertThat(st.path("context").asText()).isEqualTo("cairn/plan/dev"));

@@ -12,6 +12,12 @@ import java.util.regex.Pattern;
  * outputs. A run is a preview when its trigger says so: {@code SOURCE:preview LABEL base COMMIT}
  * ({@code github:preview acme/infra#7 base 6113728...}), which the webhook writes and the run record
  * keeps, with the head commit as the run's revision.
+ *
+ * <p>A preview plans what merging would apply: the head merged into the base branch's tip, as
+ * {@code refs/pull/N/merge} would be (Atlantis' merge checkout strategy). Its trigger names that tip
+ * ({@code ... base MERGE_BASE onto main@TIP}); Prepare merges the two in memory and plans the result,
+ * so a branch that is behind its base does not show the revert of the base's later changes. When the
+ * tip is the merge base (the branch is up to date), the result is the head's own tree.
  */
 public final class Previews {
     /** The run's kind, as its trigger names it. */
@@ -20,7 +26,7 @@ public final class Previews {
     public static final String STEP = "preview";
     /** How a preview cancelled for a newer head of its PR says so (the cancel's cause, kept in the run's error). */
     public static final String SUPERSEDED = "superseded by head ";
-    private static final Pattern TRIGGER = Pattern.compile("[a-z]+:" + KIND + " (\\S+) base ([0-9a-f]{40,64})");
+    private static final Pattern TRIGGER = Pattern.compile("[a-z]+:" + KIND + " (\\S+) base ([0-9a-f]{40,64})(?: onto (\\S+)@([0-9a-f]{40,64}))?");
 
     private Previews() {
     }
@@ -28,6 +34,32 @@ public final class Previews {
     /** @param label {@code acme/infra#7} (GitHub) or {@code acme/infra!7} (GitLab) */
     public static String trigger(String source, String label, String mergeBase) {
         return source + ":" + KIND + " " + label + " base " + mergeBase;
+    }
+
+    /**
+     * A preview of the head merged into {@code baseBranch} at {@code baseTip}.
+     *
+     * @param mergeBase what the PR's changes are counted from (the merge base of base and head)
+     */
+    public static String trigger(String source, String label, String mergeBase, String baseBranch, String baseTip) {
+        if (baseBranch.isBlank() || baseBranch.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("not a branch name: '" + baseBranch + "'");
+        }
+        return trigger(source, label, mergeBase) + " onto " + baseBranch + "@" + baseTip;
+    }
+
+    /** The base branch and its tip a preview is planned merged into. */
+    public record Onto(String branch, String commit) {
+        public String ref() {
+            return "refs/heads/" + branch;
+        }
+    }
+
+    /** What a preview's trigger plans the head merged into; empty for another run, or a preview of the head alone. */
+    public static java.util.Optional<Onto> onto(String trigger) {
+        if (trigger == null) return java.util.Optional.empty();
+        var m = TRIGGER.matcher(trigger);
+        return m.matches() && m.group(3) != null ? java.util.Optional.of(new Onto(m.group(3), m.group(4))) : java.util.Optional.empty();
     }
 
     public static boolean isPreview(String trigger) {
