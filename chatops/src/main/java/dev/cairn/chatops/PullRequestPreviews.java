@@ -178,7 +178,8 @@ public final class PullRequestPreviews {
             var where = "the plan appears on " + pr.label() + (seen.webUrl() == null ? "" : " (" + seen.webUrl() + ")") + " as Cairn's comment for `"
                     + infrastructure + "` and the commit status `cairn/plan/" + infrastructure + "`";
             var message = (launched.alreadyStarted() ? "the preview of `" + infrastructure + "` for " + pr.label() + " at head `" + short12(pr.headSha())
-                    + "` was already started (by its webhook or an earlier command): run `" + launched.name() + "`"
+                    + "` already ran or is running (started by its webhook or an earlier command; a preview runs once per head, so push a commit"
+                    + " to preview again): run `" + launched.name() + "`"
                     : "preview of `" + infrastructure + "` for " + pr.label() + " at head `" + short12(pr.headSha()) + "` started: run `" + launched.name() + "`")
                     + "; " + where + ". It never applies and takes no lock.";
             return new Outcome(launched, message, details);

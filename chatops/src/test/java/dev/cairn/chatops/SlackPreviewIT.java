@@ -162,7 +162,7 @@ class SlackPreviewIT {
 
         // a retry of the command (Slack's X-Slack-Retry-Num) starts nothing new either
         var again = slash(endpoint, "U0OPERATOR", "plan dev --pr #7", "t-pr-1");
-        assertThat(text(again)).contains("was already started").contains(name);
+        assertThat(text(again)).contains("already ran or is running").contains("a preview runs once per head").contains(name);
         assertThat(queued()).hasSize(1);
 
         var audit = new Workspace(state).audit().list("dev", 10);

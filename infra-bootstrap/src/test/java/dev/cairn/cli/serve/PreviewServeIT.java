@@ -303,6 +303,38 @@ class PreviewServeIT {
         assertThat(github.bodies()).isNotEmpty().noneMatch(b -> b.contains(sensitiveValue)).noneMatch(b -> b.contains(GitHubStub.TOKEN));
     }
 
+    @Test
+    @Order(5)
+    void aBranchBehindMainIsPlannedMergedIntoMainSoMainsLaterChangeIsNotShownReverted() throws Exception {
+        // PR 9 branched before main's "tiny database" (applied), and changes only the SSO realm
+        git.checkout().setName("behind").setCreateBranch(true).setStartPoint(first).call();
+        edit("infrastructures/dev.yaml", "realm: acme", "realm: acme-sso");
+        var behind = commit("dev: the SSO realm");
+        var update = git.getRepository().updateRef("refs/pull/9/head");
+        update.setNewObjectId(ObjectId.fromString(behind));
+        update.forceUpdate();
+        git.checkout().setName("main").call();
+
+        var body = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(pullRequest("opened", behind, false));
+        body.put("number", 9);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("pull_request")).put("number", 9);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body.at("/pull_request/head")).put("ref", "behind");
+        var response = deliver("pull_request", Json.MAPPER.writeValueAsString(body));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        var answer = Json.MAPPER.readTree(response.body());
+        assertThat(answer.path("mergeBase").asText()).isEqualTo(first);
+        var execution = server.executions().await(answer.path("started").get(0).path("execution").asText(), RUN_LIMIT);
+        assertThat(execution.status()).as(execution + "\n" + log).isEqualTo(Executions.Status.SUCCEEDED);
+
+        var run = new Workspace(state).runs().list("dev", 10).stream().filter(r -> r.revision().equals(behind)).findFirst().orElseThrow();
+        assertThat(run.trigger()).isEqualTo("github:preview acme/infra#9 base " + first + " onto main@" + second);
+        assertThat(run.stages().get("addons").plan().hasChanges()).as("the PR's own change").isTrue();
+        assertThat(run.stages().get("app_db").status()).as("main's tiny database, which the branch lacks, is not planned back to micro")
+                .isEqualTo(StageStatus.NO_CHANGES);
+        assertThat(github.comment(9, "<!-- cairn:preview:dev -->")).contains("Base `main` at `" + second.substring(0, 12) + "` → head `"
+                + behind.substring(0, 12) + "` (the branch is behind `main`: planned as merged into it", "branched from `" + first.substring(0, 12) + "`");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The forge's ref of PR 7's head, as GitHub keeps it in the base repository. */
