@@ -1,5 +1,7 @@
 package dev.cairn.chatops;
 
+import dev.cairn.reconciler.preview.Previews;
+
 import dev.cairn.notify.slack.BlockKit;
 import dev.cairn.chatops.InfraCommand.Verb;
 import dev.cairn.reconciler.approval.ApprovalStore;
@@ -247,11 +249,16 @@ public final class InfraService {
     }
 
     private List<Map<String, Object>> statusBlocks(String infra) {
-        var last = stores.runs().list(infra, 1);
+        // a PR's plan preview changes nothing: the last run is the last other one, a newer preview is named beside it
+        var recent = stores.runs().list(infra, 50);
+        var last = recent.stream().filter(r -> !Previews.isPreview(r.trigger())).findFirst();
+        var preview = recent.stream().takeWhile(r -> Previews.isPreview(r.trigger())).findFirst();
         var lock = stores.locks().owner(infra);
-        var line = "*" + infra + "*: " + (last.isEmpty() ? "no runs yet"
-                : last.get(0).action().name().toLowerCase() + " " + last.get(0).status().name().toLowerCase() + " (`" + last.get(0).id() + "`)")
-                + lock.map(o -> " · :lock: locked by run `" + o.runId() + "`").orElse("");
+        var line = "*" + infra + "*: " + last.map(r -> r.action().name().toLowerCase() + " " + r.status().name().toLowerCase() + " (`" + r.id() + "`)")
+                .orElse("no runs yet")
+                + lock.map(o -> " · :lock: locked by run `" + o.runId() + "`").orElse("")
+                + preview.map(p -> " · latest preview: " + BlockKit.clip(Previews.pullRequest(p.trigger())) + " " + p.status().name().toLowerCase()
+                        + " (`" + p.id() + "`, nothing applied)").orElse("");
         return List.of(BlockKit.section(line));
     }
 

@@ -11,6 +11,7 @@ import dev.cairn.functions.pr.PullRequestPayloads;
 import dev.cairn.reconciler.change.ChangeDetector;
 import dev.cairn.reconciler.launch.QueuedRunLauncher;
 import dev.cairn.reconciler.manifest.RepoPath;
+import dev.cairn.reconciler.preview.Previews;
 import dev.cairn.reconciler.run.Workspace;
 import dev.cairn.reconciler.store.AuditLog;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -121,6 +122,25 @@ class SlackPreviewIT {
         forge.stop(0);
         slack.close();
         git.close();
+    }
+
+    @Test
+    void statusNamesTheLastApplyAsTheInfrastructuresRunAndANewerPreviewBesideIt() throws Exception {
+        var runs = new Workspace(state).runs();
+        var t0 = Instant.parse("2026-12-01T10:00:00Z");
+        runs.put(new dev.cairn.reconciler.run.Run("20261201T100000Z-a1b2c3", "dev", dev.cairn.reconciler.run.RunAction.APPLY,
+                dev.cairn.reconciler.run.RunStatus.SUCCEEDED, "github:push d-1", base, t0, t0.plusSeconds(60), List.of(), new java.util.LinkedHashMap<>(), null, 0));
+        var endpoint = serve(github());
+        assertThat(text(slash(endpoint, "U0OPERATOR", "status dev", "t-status-1"))).contains("apply succeeded (`20261201T100000Z-a1b2c3`)")
+                .doesNotContain("preview");
+
+        runs.put(new dev.cairn.reconciler.run.Run("20261201T110000Z-p0123456789abcdef", "dev", dev.cairn.reconciler.run.RunAction.PLAN,
+                dev.cairn.reconciler.run.RunStatus.SUCCEEDED, Previews.trigger("github", "acme/infra#7", base, "main", base), base,
+                t0.plusSeconds(3600), t0.plusSeconds(3660), List.of(), new java.util.LinkedHashMap<>(), null, 0));
+        assertThat(text(slash(endpoint, "U0OPERATOR", "status dev", "t-status-2")))
+                .as("the preview is not the infrastructure's last run; it is named beside it")
+                .contains("apply succeeded (`20261201T100000Z-a1b2c3`)")
+                .contains("latest preview: acme/infra#7 succeeded (`20261201T110000Z-p0123456789abcdef`, nothing applied)");
     }
 
     // ------------------------------------------------------------------ GitHub

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.reconciler.manifest.RepositoryLoader;
+import dev.cairn.reconciler.preview.Previews;
 import dev.cairn.reconciler.run.CriticalPath;
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.StageConfirmation;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-@Command(name = "status", description = "The last run of each infrastructure (or of one), its stages, and who holds its lock.")
+@Command(name = "status", description = "The last run of each infrastructure (or of one), its stages, who holds its lock, and a newer PR plan preview.")
 final class StatusCommand extends RepoCommand {
     @Option(names = "--infra", paramLabel = "NAME", description = "Only this infrastructure.")
     String infra;
@@ -122,6 +123,25 @@ final class StatusCommand extends RepoCommand {
         }
     }
 
+    /** "latest preview: acme/infra#7 at 0d1a26e67d8f, succeeded (+1 ~0 -0), run ID": a plan preview newer than the last run. */
+    static String previewLine(Terminal t, Run preview) {
+        int add = 0, change = 0, destroy = 0;
+        for (var stage : preview.stages().values()) {
+            if (stage.plan() == null) continue;
+            add += stage.plan().add();
+            change += stage.plan().change();
+            destroy += stage.plan().destroy();
+        }
+        var status = preview.status().name().toLowerCase();
+        return t.dim("latest preview: " + Previews.pullRequest(preview.trigger())
+                + (preview.revision() == null ? "" : " at " + preview.revision().substring(0, Math.min(12, preview.revision().length())))
+                + ", " + status + (preview.status() == dev.cairn.reconciler.run.RunStatus.SUCCEEDED ? " (+" + add + " ~" + change + " -" + destroy + ")" : "")
+                + ", run " + preview.id() + " (nothing applied)");
+    }
+
+    /** How many recent runs are read to find the last one that is not a preview. */
+    static final int RECENT = 50;
+
     private static String millis(long ms) {
         return String.format("%.2fs", ms / 1000.0);
     }
@@ -147,8 +167,10 @@ final class StatusCommand extends RepoCommand {
         for (var name : names) {
             var row = new LinkedHashMap<String, Object>();
             row.put("infrastructure", name);
-            List<Run> last = workspace.runs().list(name, 1);
-            row.put("lastRun", last.isEmpty() ? null : last.get(0));
+            // a PR's plan preview changes nothing: the infrastructure's last run is the last other one, and a newer preview is shown beside it
+            List<Run> recent = workspace.runs().list(name, RECENT);
+            row.put("lastRun", recent.stream().filter(r -> !Previews.isPreview(r.trigger())).findFirst().orElse(null));
+            row.put("latestPreview", recent.stream().takeWhile(r -> Previews.isPreview(r.trigger())).findFirst().orElse(null));
             row.put("lock", workspace.locks().owner(name).orElse(null));
             row.put("stagesWithOutputs", workspace.outputs().all(name).keySet());
             rows.add(row);
@@ -161,8 +183,10 @@ final class StatusCommand extends RepoCommand {
         for (var row : rows) {
             var name = (String) row.get("infrastructure");
             var run = (Run) row.get("lastRun");
+            var preview = (Run) row.get("latestPreview");
             if (run == null) {
-                out().println(t.bold(name) + t.dim("  never run"));
+                out().println(t.bold(name) + t.dim(preview == null ? "  never run" : "  never run (only previewed)"));
+                if (preview != null) out().println("    " + previewLine(t, preview));
                 continue;
             }
             out().println(header(t, run));
@@ -180,6 +204,7 @@ final class StatusCommand extends RepoCommand {
                 out().println("    " + t.dim("stopped at a confirmation; run the same command again to continue"));
             }
             if (row.get("lock") != null) out().println("    " + t.yellow("locked by run " + ((dev.cairn.reconciler.store.LockStore.LockOwner) row.get("lock")).runId()));
+            if (preview != null) out().println("    " + previewLine(t, preview));
         }
         out().flush();
         return Cairn.OK;
