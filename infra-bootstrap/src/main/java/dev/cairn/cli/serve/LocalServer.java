@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (the real {@code GitWebhookFunction}), {@code POST /slack/events} (the real Slack app through
  * {@link SlackServlet}), {@code GET /} (the status page), {@code GET /runs/INFRA/RUN} (one run and
  * its stage logs, {@link RunPage}: the page the preview comments link unless {@code CAIRN_RUN_URL}
- * is exported) and {@code GET /healthz}; every run is an
+ * is exported; RUN may also be the name of the execution that made it) and {@code GET /healthz}; every run is an
  * execution of the template's own state machine definition on the local ASL executor
  * ({@link LocalExecutions}), whose tasks run the template's handlers in-process and
  * {@code cairn stage} as child processes. All state lives in the state dir (the local stores).
@@ -170,7 +170,7 @@ public final class LocalServer implements AutoCloseable {
         var healthz = new Healthz();
         context.addServlet(new ServletHolder("healthz", healthz), "/healthz");
         context.addServlet(new ServletHolder("status", new StatusPage(repo.folder(), repo.describe(), workspace, executions)), "/");
-        context.addServlet(new ServletHolder("runs", new RunPage(workspace)), RunPage.PATH + "*");
+        context.addServlet(new ServletHolder("runs", new RunPage(workspace, journal)), RunPage.PATH + "*");
         context.setErrorHandler(new RefusedPaths.Context());
         jetty.setErrorHandler(new RefusedPaths.Server());
         jetty.setHandler(context);
