@@ -14,10 +14,12 @@ commits to yours:
   GitLab Merge Request Hook:          --head is object_attributes.last_commit.id, --before its oldrev
                                       (an update), --merge its merge_commit_sha (a merge); GitLab
                                       sends no base commit (the target branch's tip is fetched)
-Then it re-signs as events/resign.py does (default: the test secret cairn-dev-webhook-secret) and
+It gives the event a new delivery id (x-github-delivery / x-gitlab-event-uuid), so a state dir
+that already handled the file (ignored, say, before RepoUrl was set) handles it again rather than
+answering "duplicate". Then it re-signs as events/resign.py does (default: the test secret cairn-dev-webhook-secret) and
 writes the event to OUT (default: standard output). The event file itself is left as it is.
 """
-import argparse, hashlib, hmac, json, sys
+import argparse, hashlib, hmac, json, sys, uuid
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("event")
@@ -73,6 +75,9 @@ elif kind == "Merge Request Hook":
 else:
     sys.exit("retarget.py: %s is not a GitHub or GitLab push or pull/merge request event" % args.event)
 
+for header in ("x-github-delivery", "x-gitlab-event-uuid"):
+    if header in headers:
+        headers[header] = str(uuid.uuid4())
 text = json.dumps(body, separators=(",", ":"))
 event["body"] = text
 headers["content-length"] = str(len(text.encode()))

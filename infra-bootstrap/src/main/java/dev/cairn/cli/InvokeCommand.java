@@ -157,7 +157,7 @@ final class InvokeCommand implements Callable<Integer> {
             err.println("    hint: the repository could not be fetched from " + (repo == null || repo.isBlank() ? "the payload's clone_url" : repo)
                     + ": it must exist and be reachable from here (a private one needs CAIRN_GIT_TOKEN, and CAIRN_GIT_USERNAME unless it is "
                     + "x-access-token); for a local try, --parameter RepoUrl=file:///path/to/repo.git and an event whose clone_url is that "
-                    + "URL and whose commits are in it (events/README.md)");
+                    + "URL and whose commits are in it: python3 events/retarget.py EVENT --repo URL --base SHA --head SHA (events/README.md)");
         } else {
             err.println("    hint: the handler caught the failure and logged it above (standard error)");
         }

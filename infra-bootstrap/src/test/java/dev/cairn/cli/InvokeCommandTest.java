@@ -162,7 +162,7 @@ class InvokeCommandTest {
         assertThat(result.json().path("statusCode").asInt()).isEqualTo(500);
         assertThat(result.err()).contains("warning: GitWebhookFunction answered 500: handling failed (InvalidRemoteException)")
                 .contains("hint: the repository could not be fetched from " + missing + ": it must exist and be reachable from here")
-                .contains("--parameter RepoUrl=file:///path/to/repo.git")
+                .contains("--parameter RepoUrl=file:///path/to/repo.git").contains("events/retarget.py EVENT --repo URL")
                 .doesNotContain("cairn-dev-webhook-secret");
     }
 
