@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.cli.invoke.DeployedStack;
 import dev.cairn.cli.invoke.EnvironmentResolver;
 import dev.cairn.cli.invoke.HandlerInvoker;
@@ -106,6 +107,7 @@ final class InvokeCommand implements Callable<Integer> {
             return Cairn.INVALID;
         } catch (HandlerInvoker.HandlerFailedException e) {
             err.println("error: " + fn.logicalId() + " threw " + e.getMessage());
+            causes(err, e.getCause());
             if (verbose) e.getCause().printStackTrace(new PrintWriter(err, true));
             else err.println("    hint: --verbose shows the stack trace");
             err.flush();
@@ -118,7 +120,48 @@ final class InvokeCommand implements Callable<Integer> {
             err.println("warning: " + fn.logicalId() + " took " + millis + " ms, over its Timeout of " + timeout + " s: Lambda would have stopped it");
         }
         print(out, err, fn, context, millis, resolved, response);
+        failure(err, fn, response, environment);
         return Cairn.OK;
+    }
+
+    /** The chain below a handler's exception, one line each (what JGit's TransportException wraps, for one). */
+    static void causes(PrintWriter err, Throwable thrown) {
+        int depth = 0;
+        for (var cause = thrown.getCause(); cause != null && cause != thrown && depth < 10; cause = cause.getCause(), depth++) {
+            err.println("    caused by " + cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        }
+    }
+
+    /**
+     * A handler that caught its own failure answers an API Gateway 5xx ({@code {"outcome":"error",
+     * "message":...}}) and returns normally; say so on standard error, and for the webhook's failed
+     * fetch what to check, since its answer names only the exception's class.
+     */
+    private static void failure(PrintWriter err, SamTemplate.Function fn, byte[] response, Map<String, String> environment) {
+        JsonNode answer;
+        try {
+            answer = Json.MAPPER.readTree(response);
+        } catch (IOException | RuntimeException notJson) {
+            return;
+        }
+        if (answer == null || !answer.path("statusCode").canConvertToInt() || answer.path("statusCode").asInt() < 500) return;
+        String message;
+        try {
+            message = Json.MAPPER.readTree(answer.path("body").asText("{}")).path("message").asText("");
+        } catch (IOException notJson) {
+            message = "";
+        }
+        err.println("warning: " + fn.logicalId() + " answered " + answer.path("statusCode").asInt() + (message.isBlank() ? "" : ": " + message));
+        if (message.matches(".*\\((TransportException|InvalidRemoteException|NoRemoteRepositoryException)\\).*")) {
+            var repo = environment.get("CAIRN_REPO_URL");
+            err.println("    hint: the repository could not be fetched from " + (repo == null || repo.isBlank() ? "the payload's clone_url" : repo)
+                    + ": it must exist and be reachable from here (a private one needs CAIRN_GIT_TOKEN, and CAIRN_GIT_USERNAME unless it is "
+                    + "x-access-token); for a local try, --parameter RepoUrl=file:///path/to/repo.git and an event whose clone_url is that "
+                    + "URL and whose commits are in it: python3 events/retarget.py EVENT --repo URL --base SHA --head SHA (events/README.md)");
+        } else {
+            err.println("    hint: the handler caught the failure and logged it above (standard error)");
+        }
+        err.flush();
     }
 
     private byte[] readEvent() {

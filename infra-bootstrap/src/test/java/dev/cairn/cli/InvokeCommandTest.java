@@ -124,11 +124,46 @@ class InvokeCommandTest {
         var result = invoke("ThrowingFunction", "--event", EVENT.toString(), "--template", TEMPLATE.toString());
         assertThat(result.exit()).isEqualTo(Cairn.RUN_FAILED);
         assertThat(result.err()).contains("ThrowingFunction threw java.lang.IllegalStateException: the repository cannot be fetched")
+                .contains("    caused by java.io.IOException: https://git.example/infra.git: not found")
+                .contains("    caused by java.net.UnknownHostException: git.example")
                 .doesNotContain("\tat ");
         assertThat(result.out()).isEmpty();
         var verbose = invoke("ThrowingFunction", "--event", EVENT.toString(), "--template", TEMPLATE.toString(), "--verbose");
         assertThat(verbose.exit()).isEqualTo(Cairn.RUN_FAILED);
         assertThat(verbose.err()).contains("\tat dev.cairn.cli.invoke.ThrowingFunction.handleRequest");
+    }
+
+    /**
+     * The real webhook function of the real template, on the documented pull request event pointed
+     * at a repository that does not exist: it answers 500 naming only the exception's class, and
+     * invoke says what failed and what to set.
+     */
+    @Test
+    void aWebhookThatCannotFetchItsRepositoryIsToldWhatToCheck() throws Exception {
+        var repoRoot = Path.of(System.getProperty("cairn.repoRoot", "..")).toAbsolutePath().normalize();
+        var missing = tmp.resolve("no-such-repo.git").toUri().toString();
+        var event = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(repoRoot.resolve("events/github-pull-request.json")));
+        var body = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(event.path("body").asText());
+        for (var repo : List.of(body.path("repository"), body.at("/pull_request/base/repo"), body.at("/pull_request/head/repo"))) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) repo).put("clone_url", missing);
+        }
+        var signed = Json.MAPPER.writeValueAsString(body);
+        event.put("body", signed);
+        var headers = (com.fasterxml.jackson.databind.node.ObjectNode) event.path("headers");
+        headers.put("x-hub-signature-256", dev.cairn.functions.WebhookSignatures.githubSignature("cairn-dev-webhook-secret", signed.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        headers.put("content-length", String.valueOf(signed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        var file = tmp.resolve("pr.json");
+        Files.write(file, Json.MAPPER.writeValueAsBytes(event));
+
+        var result = invoke(Map.of("AWS_REGION", "eu-west-1", "CAIRN_GITHUB_WEBHOOK_SECRET", "cairn-dev-webhook-secret",
+                        "CAIRN_STATE_DIR", tmp.resolve("state").toString(), "CAIRN_GIT_CACHE_DIR", tmp.resolve("cache").toString()),
+                "GitWebhookFunction", "--event", file.toString(), "--template", repoRoot.resolve("template.yaml").toString(), "--parameter", "RepoUrl=" + missing);
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.json().path("statusCode").asInt()).isEqualTo(500);
+        assertThat(result.err()).contains("warning: GitWebhookFunction answered 500: handling failed (InvalidRemoteException)")
+                .contains("hint: the repository could not be fetched from " + missing + ": it must exist and be reachable from here")
+                .contains("--parameter RepoUrl=file:///path/to/repo.git").contains("events/retarget.py EVENT --repo URL")
+                .doesNotContain("cairn-dev-webhook-secret");
     }
 
     @Test

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (the real {@code GitWebhookFunction}), {@code POST /slack/events} (the real Slack app through
  * {@link SlackServlet}), {@code GET /} (the status page), {@code GET /runs/INFRA/RUN} (one run and
  * its stage logs, {@link RunPage}: the page the preview comments link unless {@code CAIRN_RUN_URL}
- * is exported) and {@code GET /healthz}; every run is an
+ * is exported; RUN may also be the name of the execution that made it) and {@code GET /healthz}; every run is an
  * execution of the template's own state machine definition on the local ASL executor
  * ({@link LocalExecutions}), whose tasks run the template's handlers in-process and
  * {@code cairn stage} as child processes. All state lives in the state dir (the local stores).
@@ -49,12 +49,17 @@ public final class LocalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
     static final String WEBHOOK_HANDLER = "dev.cairn.functions.GitWebhookFunction";
     static final String SLACK_HANDLER = "dev.cairn.chatops.SlackFunction";
+    static final String SLACK_API_URL = "CAIRN_SLACK_API_URL";
+    static final String SLACK_BOT_TOKEN = "CAIRN_SLACK_BOT_TOKEN";
+    /** The bot token {@code --slack-stub} gives the functions when none is exported (the stub accepts any). */
+    static final String STUB_BOT_TOKEN = "xoxb-local-stub";
 
     /**
      * @param port       0 for any free port
      * @param processEnv what the user exported (the webhook and Slack secrets, {@code CAIRN_SLACK_API_URL})
      * @param log        where the handlers' and the builds' messages go (standard error)
-     * @param slackStub  serve a stand-in for Slack's Web API at {@code /slack-api/} ({@link SlackApiStub}) and point the Slack app at it
+     * @param slackStub  serve a stand-in for Slack's Web API at {@code /slack-api/} ({@link SlackApiStub}) and point every
+     *                   function at it (the Slack app, and the task function's run threads and preview messages)
      */
     public record Options(Path repo, Path template, Path stateDir, int port, Map<String, String> processEnv, Writer log, boolean slackStub) {
         public Options(Path repo, Path template, Path stateDir, int port, Map<String, String> processEnv, Writer log) {
@@ -112,6 +117,13 @@ public final class LocalServer implements AutoCloseable {
         if (runUrl == null || runUrl.isBlank()) {
             serveEnv.put(dev.cairn.functions.pr.RunLinks.RUN_URL, "http://127.0.0.1:" + connector.getLocalPort() + RunPage.PATH + "{infrastructure}/{run}");
         }
+        // --slack-stub: every function's Slack Web API is this server's /slack-api/ (the Slack app's, and the task
+        // function's run threads and preview messages), with a stand-in bot token unless one is exported
+        var slackStubUrl = "http://127.0.0.1:" + connector.getLocalPort() + SlackApiStub.PATH;
+        if (options.slackStub()) {
+            serveEnv.put(SLACK_API_URL, slackStubUrl);
+            if (blank(options.processEnv().get(SLACK_BOT_TOKEN))) serveEnv.put(SLACK_BOT_TOKEN, STUB_BOT_TOKEN);
+        }
         var functions = new LocalFunctions(template, Map.of("RepoUrl", repo.url(), "RepoPath", repo.path().value()), options.processEnv(), serveEnv);
         var definition = ReconcileDefinition.load(functions);
         var taskFunction = functions.functionOf(definition.substitutions().get("TaskFunctionArn")).orElseThrow(() -> invalid(template,
@@ -166,11 +178,11 @@ public final class LocalServer implements AutoCloseable {
         // built once the port is known: with --slack-stub the Slack app's Web API is this server's /slack-api/
         var slack = new Deferred();
         context.addServlet(new ServletHolder("slack", slack), "/slack/events");
-        if (options.slackStub()) context.addServlet(new ServletHolder("slack-api", new SlackApiStub()), SlackApiStub.PATH + "*");
+        if (options.slackStub()) context.addServlet(new ServletHolder("slack-api", new SlackApiStub(log)), SlackApiStub.PATH + "*");
         var healthz = new Healthz();
         context.addServlet(new ServletHolder("healthz", healthz), "/healthz");
         context.addServlet(new ServletHolder("status", new StatusPage(repo.folder(), repo.describe(), workspace, executions)), "/");
-        context.addServlet(new ServletHolder("runs", new RunPage(workspace)), RunPage.PATH + "*");
+        context.addServlet(new ServletHolder("runs", new RunPage(workspace, journal)), RunPage.PATH + "*");
         context.setErrorHandler(new RefusedPaths.Context());
         jetty.setErrorHandler(new RefusedPaths.Server());
         jetty.setHandler(context);
@@ -191,8 +203,8 @@ public final class LocalServer implements AutoCloseable {
         try {
             var slackEnv = new LinkedHashMap<>(options.processEnv());
             if (options.slackStub()) {
-                slackEnv.put("CAIRN_SLACK_API_URL", "http://127.0.0.1:" + server.port() + SlackApiStub.PATH);
-                slackEnv.putIfAbsent("CAIRN_SLACK_BOT_TOKEN", "xoxb-local-stub");
+                slackEnv.put(SLACK_API_URL, slackStubUrl);
+                if (blank(slackEnv.get(SLACK_BOT_TOKEN))) slackEnv.put(SLACK_BOT_TOKEN, STUB_BOT_TOKEN);
             }
             slack.delegate = slack(functions, slackFunction, slackEnv, launcher);
         } catch (RuntimeException e) {
@@ -237,6 +249,10 @@ public final class LocalServer implements AutoCloseable {
             if (processEnv.get(variable) != null) env.put(variable, processEnv.get(variable));
         }
         return new SlackServlet(ChatopsWiring.app(env, launcher, Clock.systemUTC()));
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static String handlerFunction(SamTemplate template, String handlerClass) {

@@ -23,6 +23,11 @@ import static dev.cairn.cli.serve.StatusPage.e;
  * page the preview comments link ({@code CAIRN_RUN_URL}). Each path segment must match its name
  * rule as sent (so {@code ..}, an encoded slash or any escape is no name: 404), and the stage must
  * be one of the run's; only then is a key of the store built ({@link BundleKeys#log}).
+ *
+ * <p>{@code RUN} may also be the name of the execution that made the run (what a merged PR's
+ * comment names, {@code dev-apply-…}): found in the run records ({@link Run#executionArn}) or in
+ * {@code cairn serve}'s execution histories ({@link ExecutionJournal}), it is a redirect (302) to
+ * the run's own page; an execution that has not made its run yet is a 404 that says so.
  */
 final class RunPage extends HttpServlet {
     static final String PATH = "/runs/";
@@ -30,10 +35,15 @@ final class RunPage extends HttpServlet {
     private static final Pattern RUN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern STAGE_LOG = Pattern.compile("([a-z][a-z0-9_]{0,62})\\.log");
 
-    private final transient Workspace workspace;
+    /** How many of an infrastructure's newest runs are searched for an execution's name. */
+    static final int EXECUTION_SEARCH = 500;
 
-    RunPage(Workspace workspace) {
+    private final transient Workspace workspace;
+    private final transient ExecutionJournal journal;
+
+    RunPage(Workspace workspace, ExecutionJournal journal) {
         this.workspace = workspace;
+        this.journal = journal;
     }
 
     /** The page of one run, relative to the server's root. */
@@ -54,7 +64,17 @@ final class RunPage extends HttpServlet {
         var runId = parts[1];
         var run = workspace.runs().get(infrastructure, runId);
         if (run.isEmpty()) {
-            notFound(response, "no run " + runId + " of infrastructure " + infrastructure + " in this state dir (the runs are listed at /)");
+            var execution = execution(infrastructure, runId);
+            if (execution.isPresent() && execution.get().runId() != null) {
+                var stageLog = parts.length == 3 && STAGE_LOG.matcher(parts[2]).matches() ? "/" + parts[2] : "";
+                redirect(response, path(infrastructure, execution.get().runId()) + stageLog, runId, execution.get().runId());
+            } else if (execution.isPresent()) {
+                notFound(response, "execution " + runId + " of infrastructure " + infrastructure + " has not made its run yet (it is "
+                        + execution.get().status().toLowerCase(java.util.Locale.ROOT) + "); reload in a moment, or see its history with "
+                        + "`cairn status REPO --run " + runId + "`");
+            } else {
+                notFound(response, "no run " + runId + " of infrastructure " + infrastructure + " in this state dir (the runs are listed at /)");
+            }
             return;
         }
         if (parts.length == 2) {
@@ -75,6 +95,29 @@ final class RunPage extends HttpServlet {
         response.setContentType("text/plain;charset=utf-8");
         headers(response);
         response.getOutputStream().write(log.get());
+    }
+
+    /** What the execution named {@code name} of {@code infrastructure} is: its run once it made one, else its status. */
+    private Optional<Execution> execution(String infrastructure, String name) {
+        var suffix = ":" + name;
+        for (var run : workspace.runs().list(infrastructure, EXECUTION_SEARCH)) {
+            if (run.executionArn() != null && run.executionArn().endsWith(suffix)) return Optional.of(new Execution(run.id(), run.status().name()));
+        }
+        if (journal == null) return Optional.empty();
+        return journal.find(name).filter(e -> name.equals(e.name()) && infrastructure.equals(e.infrastructure()))
+                .map(e -> new Execution(e.runId() != null && workspace.runs().get(infrastructure, e.runId()).isPresent() ? e.runId() : null,
+                        e.status() == null ? "unknown" : e.status()));
+    }
+
+    private record Execution(String runId, String status) {
+    }
+
+    private static void redirect(HttpServletResponse response, String location, String execution, String runId) throws IOException {
+        response.setStatus(302);
+        response.setHeader("Location", location);
+        response.setContentType("text/plain;charset=utf-8");
+        headers(response);
+        response.getOutputStream().write(("execution " + execution + " made run " + runId + ": " + location + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private Optional<byte[]> log(Run run, String stage) {

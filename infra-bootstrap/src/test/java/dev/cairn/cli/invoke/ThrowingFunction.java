@@ -12,6 +12,7 @@ public final class ThrowingFunction implements RequestHandler<Map<String, Object
 
     @Override
     public String handleRequest(Map<String, Object> input, Context context) {
-        throw new IllegalStateException("the repository cannot be fetched");
+        throw new IllegalStateException("the repository cannot be fetched",
+                new java.io.IOException("https://git.example/infra.git: not found", new java.net.UnknownHostException("git.example")));
     }
 }

@@ -44,6 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RunPageIT {
     static final String RUN_ID = "20261202T100000Z-abc123";
     static final String SECRET = "never-served-7f3a";
+    static final String APPLY_RUN = "20261202T110000Z-def456";
+    /** The execution that made {@link #APPLY_RUN}, named as a merged PR's comment names it. */
+    static final String EXECUTION = dev.cairn.functions.pr.MergeLinks.applyRun("dev", "89abcdef0123456789abcdef0123456789abcdef");
 
     @TempDir
     static Path tmp;
@@ -70,6 +73,13 @@ class RunPageIT {
                 BundleKeys.log("dev", RUN_ID, "app_db")));
         workspace.runs().put(new Run(RUN_ID, "dev", RunAction.PLAN, RunStatus.FAILED, "github:push d-1", "0123456789abcdef0123", started,
                 started.plusSeconds(3), List.of(List.of("network", "app_db")), stages, "a stage failed", 0));
+        var applied = new LinkedHashMap<String, StageResult>();
+        applied.put("network", new StageResult("network", StageStatus.APPLIED, new PlanSummary(0, 1, 0, List.of(), List.of()), null,
+                started.plusSeconds(3600), started.plusSeconds(3610), BundleKeys.log("dev", APPLY_RUN, "network")));
+        workspace.runs().put(new Run(APPLY_RUN, "dev", RunAction.APPLY, RunStatus.SUCCEEDED, "github:push d-2", "89abcdef0123456789abcdef0123456789abcdef",
+                started.plusSeconds(3600), started.plusSeconds(3611), List.of(List.of("network")), applied, null, 0,
+                "arn:aws:states:local:000000000000:execution:cairn-local-reconcile:" + EXECUTION));
+        workspace.blobs().put(BundleKeys.log("dev", APPLY_RUN, "network"), "$ terraform apply\n".getBytes(StandardCharsets.UTF_8));
         workspace.blobs().put(BundleKeys.log("dev", RUN_ID, "network"), "$ terraform plan\n<script>alert(1)</script> & done\n".getBytes(StandardCharsets.UTF_8));
         // files a path escape would reach: beside the logs, in the state dir, and outside it
         Files.writeString(state.resolve("outside.log"), SECRET);
@@ -104,6 +114,23 @@ class RunPageIT {
         assertThat(text.header("content-type")).startsWith("text/plain");
         assertThat(text.header("x-content-type-options")).isEqualTo("nosniff");
         assertThat(text.body()).isEqualTo("$ terraform plan\n<script>alert(1)</script> & done\n");
+    }
+
+    @Test
+    void theNameOfTheExecutionThatMadeARunRedirectsToItsPage() throws Exception {
+        assertThat(EXECUTION).startsWith("dev-apply-89abcdef0123-");
+        var page = get("/runs/dev/" + EXECUTION);
+        assertThat(page.status()).as(page.body()).isEqualTo(302);
+        assertThat(page.header("location")).isEqualTo("/runs/dev/" + APPLY_RUN);
+        assertThat(get(page.header("location")).body()).contains(APPLY_RUN, "succeeded", "$ terraform apply");
+        var log = get("/runs/dev/" + EXECUTION + "/network.log");
+        assertThat(log.status()).isEqualTo(302);
+        assertThat(log.header("location")).isEqualTo("/runs/dev/" + APPLY_RUN + "/network.log");
+        // only an infrastructure's own executions: prod has none of that name
+        assertThat(get("/runs/prod/" + EXECUTION)).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.body()).contains("no run " + EXECUTION + " of infrastructure prod");
+        });
     }
 
     @Test
