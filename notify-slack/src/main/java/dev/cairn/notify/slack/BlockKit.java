@@ -40,6 +40,25 @@ public final class BlockKit {
         return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
     }
 
+    /**
+     * The same blocks with every text through {@code redact}, before they are serialized: JSON
+     * escapes some characters ({@code "}, {@code \\}, and Gson's {@code <>&='}), so a secret holding
+     * one would no longer be found in the JSON text.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T redacted(T value, java.util.function.UnaryOperator<String> redact) {
+        return (T) switch (value) {
+            case String s -> redact.apply(s);
+            case Map<?, ?> m -> {
+                var out = new LinkedHashMap<Object, Object>();
+                m.forEach((k, v) -> out.put(k, redacted(v, redact)));
+                yield out;
+            }
+            case List<?> l -> l.stream().map(v -> redacted(v, redact)).toList();
+            case null, default -> value;
+        };
+    }
+
     /** Clips to {@value #MAX_BLOCKS} blocks, the last saying how many were left out. */
     public static List<Map<String, Object>> limited(List<Map<String, Object>> blocks) {
         if (blocks.size() <= MAX_BLOCKS) return blocks;

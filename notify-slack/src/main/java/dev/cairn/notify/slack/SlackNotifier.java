@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,11 +35,15 @@ import java.util.function.Supplier;
  * rations the edits: at most one {@code chat.update} per head message per {@code minInterval}
  * (Slack's Web API limits), never back to an older state of the run. A stage still running that
  * falls inside the interval is coalesced (the next edit shows it); a finished stage and the run's
- * end wait for their turn (at most a few intervals).
+ * end wait for their turn (at most a few intervals). A PR/MR plan preview gets no thread: when the
+ * manifest asks ({@code notifications.slack.previews}), its end is one message in the channel with
+ * its per-stage plan ({@link PreviewMessage}), linking the PR and the run when {@link Links} knows
+ * their pages.
  *
  * <p>No channel, or an event the manifest's {@code events} leave out: no Slack call. Never throws
  * into the run: a failed call is logged (method and Slack's error code, never the token) and the
- * run goes on. Sensitive output values are masked, and also redacted from every text sent.
+ * run goes on. Sensitive output values are masked, and also redacted from every text sent (each text
+ * before it is serialized, then the JSON).
  */
 public final class SlackNotifier implements RunNotifier {
     private static final Logger LOG = LoggerFactory.getLogger(SlackNotifier.class);
@@ -79,11 +84,38 @@ public final class SlackNotifier implements RunNotifier {
         }
     }
 
+    /**
+     * Where a person opens what a message is about, each empty when none is known: the run's page
+     * (the functions' {@code RunLinks}), and a preview's PR/MR page (its web URL, which the run
+     * record does not keep: the trigger names only {@code acme/infra#7}). A lookup that throws counts
+     * as none; only names and ids should go into a link, and it is redacted as every text is.
+     */
+    public record Links(Function<Run, Optional<String>> run, Function<Run, Optional<String>> pullRequest) {
+        /** No links: a preview names its PR as text and the {@code cairn status} command of its run. */
+        public static final Links NONE = new Links(r -> Optional.empty(), r -> Optional.empty());
+
+        public Links {
+            run = run == null ? r -> Optional.empty() : run;
+            pullRequest = pullRequest == null ? r -> Optional.empty() : pullRequest;
+        }
+
+        static Optional<String> of(Function<Run, Optional<String>> link, Run r) {
+            try {
+                var url = link.apply(r);
+                return url == null ? Optional.empty() : url.filter(u -> !u.isBlank());
+            } catch (RuntimeException e) {
+                LOG.warn("no link for run {}: {}", r.id(), e.getClass().getSimpleName());
+                return Optional.empty();
+            }
+        }
+    }
+
     private final Supplier<MethodsClient> slack;
     private final ThreadStore threads;
     private final Function<Run, Target> targetOf;
     private final Duration minInterval;
     private final Clock clock;
+    private final Links links;
 
     /**
      * @param slack    the Web API client with the bot token, asked for on the first call only
@@ -91,11 +123,18 @@ public final class SlackNotifier implements RunNotifier {
      */
     public SlackNotifier(Supplier<MethodsClient> slack, ThreadStore threads, Function<Run, Target> targetOf, Duration minInterval,
                          Clock clock) {
+        this(slack, threads, targetOf, minInterval, clock, Links.NONE);
+    }
+
+    /** @param links the run's page and a preview's PR page, for the preview message ({@link Links}) */
+    public SlackNotifier(Supplier<MethodsClient> slack, ThreadStore threads, Function<Run, Target> targetOf, Duration minInterval,
+                         Clock clock, Links links) {
         this.slack = slack;
         this.threads = threads;
         this.targetOf = targetOf;
         this.minInterval = minInterval;
         this.clock = clock;
+        this.links = links == null ? Links.NONE : links;
     }
 
     @Override
@@ -133,7 +172,7 @@ public final class SlackNotifier implements RunNotifier {
             if (v.sensitive()) redactor.add(v.value());
         }));
         if (Previews.isPreview(run.trigger())) {
-            previewFinished(run, outputs, redactor);
+            previewFinished(run, redactor);
             return;
         }
         editHead(run, true, redactor);
@@ -149,20 +188,17 @@ public final class SlackNotifier implements RunNotifier {
 
     /**
      * A finished PR/MR plan preview, when the manifest asks ({@code notifications.slack.previews}):
-     * one message in the channel naming the PR and its head, never a thread.
+     * one message in the channel, never a thread, with the per-stage plan a reviewer needs
+     * ({@link PreviewMessage}). The outputs only teach the redactor: a preview shows none of them.
      */
-    private void previewFinished(Run run, Map<String, StageOutputs> outputs, Redactor redactor) {
+    private void previewFinished(Run run, Redactor redactor) {
         safely("chat.postMessage", () -> {
             var target = targetOf.apply(run);
             if (target == null || !target.previews()) return;
-            var head = run.revision() == null ? "?" : run.revision().substring(0, Math.min(12, run.revision().length()));
-            var text = "preview of " + Previews.pullRequest(run.trigger()) + " at " + head + ": " + run.infrastructure() + " plan "
-                    + run.status().name().toLowerCase();
-            var blocks = new java.util.ArrayList<Map<String, Object>>();
-            blocks.add(BlockKit.section(":mag: *plan preview* of " + BlockKit.clip(Previews.pullRequest(run.trigger())) + " at `" + head + "`"));
-            blocks.addAll(BlockKit.result(run, outputs));
-            var body = redactor.apply(JSON.toJson(BlockKit.limited(blocks)));
-            ok(slack.get().chatPostMessage(r -> r.channel(target.channel()).text(redactor.apply(BlockKit.clip(text))).blocksAsString(body)));
+            var blocks = PreviewMessage.blocks(run, Links.of(links.pullRequest(), run), Links.of(links.run(), run), redactor);
+            var body = redactor.apply(JSON.toJson(BlockKit.redacted(BlockKit.limited(blocks), redactor)));
+            var text = redactor.apply(PreviewMessage.text(run, redactor));
+            ok(slack.get().chatPostMessage(r -> r.channel(target.channel()).text(text).blocksAsString(body)));
         });
     }
 
@@ -183,7 +219,7 @@ public final class SlackNotifier implements RunNotifier {
                 if (threads.claimUpdate(run.infrastructure(), run.id(), run.version(), now, minInterval)) {
                     var t = thread.get();
                     ok(slack.get().chatUpdate(r -> r.channel(t.channel()).ts(t.ts()).text(headline(run))
-                            .blocksAsString(redactor.apply(JSON.toJson(BlockKit.progress(run))))));
+                            .blocksAsString(redactor.apply(JSON.toJson(BlockKit.redacted(BlockKit.progress(run), redactor))))));
                     return;
                 }
                 if (!must) return; // coalesced: the next edit shows it
@@ -207,7 +243,7 @@ public final class SlackNotifier implements RunNotifier {
             throws Exception {
         var thread = threads.get(run.infrastructure(), run.id());
         var channel = thread.map(ThreadStore.RunThread::channel).orElse(target.channel());
-        var body = redactor.apply(JSON.toJson(BlockKit.limited(blocks)));
+        var body = redactor.apply(JSON.toJson(BlockKit.redacted(BlockKit.limited(blocks), redactor)));
         ok(slack.get().chatPostMessage(r -> {
             r.channel(channel).text(redactor.apply(BlockKit.clip(text))).blocksAsString(body);
             thread.ifPresent(t -> {

@@ -209,10 +209,27 @@ class SlackNotifierIT {
         var calls = api.appCalls();
         assertThat(calls.stream().map(SlackWebApi.Call::method)).as("one message per preview run, no thread").containsExactly("chat.postMessage");
         assertThat(calls.getFirst().form()).containsEntry("channel", "#infra-prod").doesNotContainKey("thread_ts");
-        assertThat(calls.getFirst().form().get("text")).isEqualTo("preview of acme/infra#7 at 0d1a26e67d8f: prod plan succeeded");
-        assertThat(calls.getFirst().form().get("blocks")).contains("plan preview", "acme/infra#7", "0d1a26e67d8f");
+        assertThat(calls.getFirst().form().get("text")).isEqualTo("plan preview of acme/infra#7 at 0d1a26e67d8f: prod has changes, +1 ~0 -0 in 1 stage");
+        assertThat(calls.getFirst().form().get("blocks")).contains("plan preview", "acme/infra#7", "0d1a26e67d8f", "terraform_data.vpc")
+                .as("a preview shows no output of the last apply").doesNotContain("db_password");
         SlackWebApi.assertWithinBlockKitLimits(calls.getFirst());
         assertThat(calls.getFirst().body()).doesNotContain("hunter2").doesNotContain("xoxb-test");
         assertThat(threads.get("prod", started.id())).isEmpty();
+    }
+
+    @Test
+    void aSecretHoldingCharactersJsonEscapesIsRedactedFromTheTextsAsSlackReadsThem() throws Exception {
+        var secret = "pa=ss<'w'>&rd";
+        var outputs = Map.of("db", new StageOutputs("db", "r0", Instant.now(), Map.of("password", new StageOutputs.Output(secret, true))));
+        var failed = run(1, StageStatus.FAILED, "Error: login with " + secret + " refused", 3);
+        failed = failed.withStage(new StageResult("stage0", StageStatus.FAILED, null, "Error: login with " + secret + " refused", Instant.now(), null, null));
+        notifier(new SlackNotifier.Target("#infra-prod", Set.of())).runFinished(failed, outputs);
+
+        var call = api.appCalls().getFirst();
+        var texts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(call.form().get("blocks")).findValues("text").stream()
+                .map(t -> t.isTextual() ? t.asText() : t.path("text").asText()).toList();
+        assertThat(texts).as("the failure is shown, as Slack parses the blocks").anyMatch(t -> t.contains("Error: login with (sensitive) refused"));
+        assertThat(texts).noneMatch(t -> t.contains(secret));
+        assertThat(call.form().get("text")).doesNotContain(secret);
     }
 }
