@@ -49,9 +49,10 @@ public final class WebhookService {
         } catch (PushPayloads.BadPayloadException | GitMirror.RefusedUrlException bad) {
             response = WebhookResponse.of(400, "bad-request", bad.getMessage());
         } catch (Exception | Error e) {
-            LOG.error("webhook handling failed; nothing is kept for this delivery, so a redelivery is handled",
+            // "error" is a key Powertools reserves (the entry would be dropped); the chain is in the text too, for simplelogger (cairn invoke, serve)
+            LOG.error("webhook handling failed; nothing is kept for this delivery, so a redelivery is handled: " + chain(e),
                     entry("delivery_id", safe(delivery)), entry("source", source), entry("event", safe(event)),
-                    entry("error", e.getClass().getName() + ": " + e.getMessage()));
+                    entry("failure", chain(e)));
             response = WebhookResponse.of(500, "error", "handling failed (" + e.getClass().getSimpleName()
                     + "); nothing is kept for this delivery, so redelivering it is safe");
         }
@@ -153,5 +154,16 @@ public final class WebhookService {
     private static String safe(String value) {
         if (value == null) return null;
         return value.length() <= 64 && value.matches("[A-Za-z0-9 ._:-]*") ? value : "(unprintable)";
+    }
+
+    /** The exception and its causes, {@code Class: message <- Class: message}. */
+    private static String chain(Throwable e) {
+        var text = new StringBuilder();
+        int depth = 0;
+        for (var t = e; t != null && depth < 10; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (depth > 0) text.append(" <- ");
+            text.append(t.getClass().getName()).append(t.getMessage() == null ? "" : ": " + t.getMessage());
+        }
+        return text.toString();
     }
 }

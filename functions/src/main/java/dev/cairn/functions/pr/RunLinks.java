@@ -56,4 +56,26 @@ public final class RunLinks {
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
+
+    /**
+     * A preview's PR/MR page, from its trigger's label ({@code acme/infra#7}, {@code group/proj!7})
+     * and the forge's API base ({@link PreviewWiring#GITHUB_API_URL}, {@link PreviewWiring#GITLAB_API_URL};
+     * GitHub Enterprise's {@code https://HOST/api/v3} and GitLab's {@code https://HOST/api/v4} give
+     * {@code https://HOST}); empty for another run. No API call: the web URL follows from the label.
+     */
+    public static Optional<String> pullRequest(Map<String, String> env, Run run) {
+        var label = dev.cairn.reconciler.preview.Previews.pullRequest(run.trigger());
+        if (label == null) return Optional.empty();
+        var source = run.trigger().substring(0, run.trigger().indexOf(':'));
+        var github = source.equals("github") && label.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#\\d+");
+        var gitlab = source.equals("gitlab") && label.matches("[A-Za-z0-9_./-]+![0-9]+");
+        if (!github && !gitlab) return Optional.empty();
+        var api = env.get(github ? PreviewWiring.GITHUB_API_URL : PreviewWiring.GITLAB_API_URL);
+        String web;
+        if (api == null || api.isBlank()) web = github ? "https://github.com" : "https://gitlab.com";
+        else web = api.strip().replaceAll("/+$", "").replaceFirst(github ? "/api/v3$" : "/api/v4$", "");
+        if (github && web.equals("https://api.github.com")) web = "https://github.com";
+        var at = label.lastIndexOf(github ? '#' : '!');
+        return Optional.of(web + "/" + label.substring(0, at) + (github ? "/pull/" : "/-/merge_requests/") + label.substring(at + 1));
+    }
 }

@@ -99,7 +99,9 @@ final class ReconcileWiring {
             return targets.computeIfAbsent(run.infrastructure() + "/" + run.id(),
                     k -> Optional.ofNullable(SlackNotifier.Target.of(graphs.load(run.infrastructure(), run.id()).notifications()))).orElse(null);
         };
-        return new SlackNotifier(client, threads, targetOf, SlackNotifier.DEFAULT_INTERVAL, Clock.systemUTC());
+        var runLinks = dev.cairn.functions.pr.RunLinks.fromEnv(env);
+        return new SlackNotifier(client, threads, targetOf, SlackNotifier.DEFAULT_INTERVAL, Clock.systemUTC(),
+                new SlackNotifier.Links(runLinks::of, run -> dev.cairn.functions.pr.RunLinks.pullRequest(env, run)));
     }
 
     private static boolean blank(String value) {

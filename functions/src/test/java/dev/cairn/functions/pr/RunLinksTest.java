@@ -48,4 +48,25 @@ class RunLinksTest {
         assertThat(RunLinks.CONSOLE.of(run("dev", "r1", "arn:aws:states:eu-west-1:123456789012:stateMachine:cairn-reconcile"))).isEmpty();
         assertThat(RunLinks.CONSOLE.of(run("dev", "r1", "not an arn"))).isEmpty();
     }
+
+    static Run preview(String trigger) {
+        return new Run("20261202T020000Z-p0123", "dev", RunAction.PLAN, RunStatus.SUCCEEDED, trigger, "abc",
+                Instant.EPOCH, Instant.EPOCH, List.of(), new LinkedHashMap<>(), null, 1, ARN);
+    }
+
+    @Test
+    void aPreviewsPullRequestPageFollowsFromItsLabelAndTheForgesApiBase() {
+        var sha = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+        var github = preview(dev.cairn.reconciler.preview.Previews.trigger("github", "acme/infra#7", sha, "main", sha));
+        var gitlab = preview(dev.cairn.reconciler.preview.Previews.trigger("gitlab", "acme/platform/infra!12", sha, "main", sha));
+        assertThat(RunLinks.pullRequest(Map.of(), github)).contains("https://github.com/acme/infra/pull/7");
+        assertThat(RunLinks.pullRequest(Map.of(PreviewWiring.GITHUB_API_URL, "https://api.github.com/"), github)).contains("https://github.com/acme/infra/pull/7");
+        assertThat(RunLinks.pullRequest(Map.of(PreviewWiring.GITHUB_API_URL, "https://ghe.example.com/api/v3"), github))
+                .contains("https://ghe.example.com/acme/infra/pull/7");
+        assertThat(RunLinks.pullRequest(Map.of(), gitlab)).contains("https://gitlab.com/acme/platform/infra/-/merge_requests/12");
+        assertThat(RunLinks.pullRequest(Map.of(PreviewWiring.GITLAB_API_URL, "https://git.example.com/api/v4/"), gitlab))
+                .contains("https://git.example.com/acme/platform/infra/-/merge_requests/12");
+        assertThat(RunLinks.pullRequest(Map.of(), run("dev", "r1", ARN))).as("not a preview").isEmpty();
+        assertThat(RunLinks.pullRequest(Map.of(), preview("github:push d-1"))).isEmpty();
+    }
 }
