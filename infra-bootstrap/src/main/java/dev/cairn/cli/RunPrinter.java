@@ -29,7 +29,8 @@ final class RunPrinter {
 
     /**
      * The plans of {@code asked} (null: of every stage), wave by wave: each resource address and
-     * action, and the outputs that change; then the stages still deferred, which are shown and
+     * action (by action, then address), and the outputs that change (marked when their new value is
+     * known only after apply); then the stages still deferred, which are shown and
      * asked about once their upstream stages have applied.
      */
     void printPlan(Run run, java.util.Collection<String> asked) {
@@ -53,7 +54,7 @@ final class RunPrinter {
                 out.println(terminal.bold(name) + ": " + plan.describe());
                 for (var rc : plan.resources()) out.println("  " + symbol(rc.action()) + " " + rc.address());
                 if (!plan.outputChanges().isEmpty() && run.action() != RunAction.DESTROY) {
-                    var names = plan.outputChanges();
+                    var names = plan.outputChanges().stream().map(n -> plan.knownAfterApply(n) ? n + " (known after apply)" : n).toList();
                     var shown = names.size() <= 6 ? String.join(", ", names)
                             : String.join(", ", names.subList(0, 6)) + " and " + (names.size() - 6) + " more";
                     out.println("  " + terminal.dim("outputs: " + shown));

@@ -15,8 +15,11 @@ import java.util.function.UnaryOperator;
 /**
  * The pull request comment of one infrastructure's preview, in GitHub markdown: a hidden marker
  * ({@code <!-- cairn:preview:INFRA -->}) by which the comment is found and edited in place on every
- * new head, the base and head commits, then per stage {@code +add ~change -destroy}, its resource
- * addresses (folded past {@value #SHOWN_ADDRESSES}) and output names that change, and any error.
+ * new head, a verdict with the counts the commit status carries too ({@link #counts}: changes, inexact
+ * and deferred stages), the base and head commits, then per stage {@code +add ~change -destroy}, its
+ * resource addresses (by action, then address, as {@link PlanSummary} orders them; folded past
+ * {@value #SHOWN_ADDRESSES}), the names of the outputs that change (those whose new value is known
+ * only after apply marked so; never a value), why a deferred stage could not be planned, and any error.
  * Every text from the run goes through the redactor; the whole stays under GitHub's
  * {@value #MAX_CHARS}-character limit (the addresses are cut first, the summary table is kept).
  */
@@ -63,7 +66,7 @@ public final class PreviewComment {
         head.append(logLine(run, logUrl, redact)).append("\n\n");
         head.append("| stage | plan |\n|---|---|\n");
         for (var stage : run.stages().values()) {
-            head.append("| `").append(stage.stage()).append("` | ").append(cell(stage, redact)).append(" |\n");
+            head.append("| `").append(stage.stage()).append("` | ").append(cell(run, stage, redact)).append(" |\n");
         }
         var details = new StringBuilder();
         for (var stage : run.stages().values()) details.append(details(stage, redact));
@@ -198,24 +201,39 @@ public final class PreviewComment {
             var error = failed.map(s -> "`" + s.stage() + "`: " + firstLine(s.error())).orElse(firstLine(run.error()));
             return redact.apply("preview failed: " + error).replace("`", "");
         }
-        int add = 0, change = 0, destroy = 0;
+        return counts(run);
+    }
+
+    /**
+     * A finished preview in one line: {@code +3 ~1 -0 in 4 stages · 1 inexact · 1 deferred until
+     * upstream applies} (the stages with changes; "no changes" when none), then how many stages'
+     * plans are inexact ({@link #inexact}) and how many could not be planned yet (deferred).
+     */
+    static String counts(Run run) {
+        int add = 0, change = 0, destroy = 0, changed = 0, inexact = 0, deferred = 0;
         for (var stage : run.stages().values()) {
+            if (stage.status() == StageStatus.DEFERRED) deferred++;
+            if (!inexact(stage).isEmpty()) inexact++;
             if (stage.plan() == null) continue;
             add += stage.plan().add();
             change += stage.plan().change();
             destroy += stage.plan().destroy();
+            if (stage.plan().hasChanges()) changed++;
         }
-        var changed = run.stages().values().stream().filter(s -> s.plan() != null && s.plan().hasChanges()).count();
-        return changed == 0 ? "no changes" : "+" + add + " ~" + change + " -" + destroy + " in " + changed + " stage" + (changed == 1 ? "" : "s");
+        var text = changed == 0 ? "no changes" : "+" + add + " ~" + change + " -" + destroy + " in " + changed + " stage" + (changed == 1 ? "" : "s");
+        if (inexact > 0) text += " · " + inexact + " inexact";
+        if (deferred > 0) text += " · " + deferred + " deferred until upstream applies";
+        return text;
     }
 
     /** What the preview found; a failure names the first failed stage and its first error line (else the run's). */
     private static String verdict(Run run, UnaryOperator<String> redact, boolean approval) {
         if (run.status() == RunStatus.SUCCEEDED) {
             boolean changes = run.stages().values().stream().anyMatch(s -> s.plan() != null && s.plan().hasChanges());
-            if (!changes) return "**No changes.**";
-            return approval ? "**Plan has changes.** Merging asks for approval in Slack before they are applied (the policy needs approval)."
-                    : "**Plan has changes.** Merging applies them.";
+            var counts = counts(run);
+            if (!changes) return counts.equals("no changes") ? "**No changes.**" : "**No changes**" + counts.substring("no changes".length()) + ".";
+            return "**Plan has changes:** " + counts + ". " + (approval
+                    ? "Merging asks for approval in Slack before they are applied (the policy needs approval)." : "Merging applies them.");
         }
         var failed = run.stages().values().stream().filter(s -> s.status() == StageStatus.FAILED).findFirst();
         var what = run.status() == RunStatus.CANCELLED ? "was cancelled" : "failed";
@@ -225,8 +243,44 @@ public final class PreviewComment {
         return "**The preview " + what + ":** " + redact.apply(firstLine(run.error()));
     }
 
-    private static String cell(StageResult stage, UnaryOperator<String> redact) {
-        return plan(stage, redact) + inexact(stage);
+    private static String cell(Run run, StageResult stage, UnaryOperator<String> redact) {
+        return (stage.status() == StageStatus.DEFERRED ? deferred(run, stage) : plan(stage, redact)) + inexact(stage);
+    }
+
+    /**
+     * Why a stage is deferred: an input it reads is known only after an upstream stage applies
+     * (no stored value yet). The run does not record which input, so this names what it does show:
+     * the stages before it whose plans have outputs known only after apply, and those deferred too.
+     */
+    static String deferred(Run run, StageResult stage) {
+        var before = new java.util.ArrayList<String>();
+        if (run.waves() != null && !run.waves().isEmpty()) {
+            for (var wave : run.waves()) {
+                if (wave.contains(stage.stage())) break;
+                before.addAll(wave);
+            }
+        } else {
+            for (var name : run.stages().keySet()) {
+                if (name.equals(stage.stage())) break;
+                before.add(name);
+            }
+        }
+        var unknown = new StringBuilder();
+        var deferred = new StringBuilder();
+        for (var name : before) {
+            var upstream = run.stage(name);
+            if (upstream == null) continue;
+            if (upstream.status() == StageStatus.DEFERRED) {
+                deferred.append(deferred.isEmpty() ? "" : ", ").append('`').append(escape(name)).append('`');
+            } else if (upstream.plan() != null && !upstream.plan().unknownOutputs().isEmpty()) {
+                unknown.append(unknown.isEmpty() ? "" : ", ").append('`').append(escape(name)).append('`');
+            }
+        }
+        var seen = new java.util.ArrayList<String>();
+        if (!unknown.isEmpty()) seen.add(unknown + (unknown.indexOf(",") < 0 ? " has" : " have") + " outputs known only after apply");
+        if (!deferred.isEmpty()) seen.add(deferred + (deferred.indexOf(",") < 0 ? " is" : " are") + " deferred too");
+        return "deferred: reads an input known only after an upstream stage applies"
+                + (seen.isEmpty() ? "" : " (before it in this run: " + String.join("; ", seen) + ")");
     }
 
     /** " · inexact: depends on changes in `network`" when an upstream plan of the run changes an output the stage reads. */
@@ -246,9 +300,18 @@ public final class PreviewComment {
                 if (plan == null) yield stage.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
                 if (!plan.hasChanges()) yield "no changes";
                 yield "`+" + plan.add() + " ~" + plan.change() + " -" + plan.destroy() + "`"
-                        + (plan.outputChanges().isEmpty() ? "" : " · outputs: " + escape(redact.apply(String.join(", ", plan.outputChanges()))));
+                        + (plan.outputChanges().isEmpty() ? "" : " · outputs: " + escape(redact.apply(outputs(plan))));
             }
         };
+    }
+
+    /** The names of the outputs a plan changes, each whose new value is known only after apply marked so (names only, never values). */
+    static String outputs(PlanSummary plan) {
+        var names = new StringBuilder();
+        for (var name : plan.outputChanges()) {
+            names.append(names.isEmpty() ? "" : ", ").append(name).append(plan.knownAfterApply(name) ? " (known after apply)" : "");
+        }
+        return names.toString();
     }
 
     private static String details(StageResult stage, UnaryOperator<String> redact) {

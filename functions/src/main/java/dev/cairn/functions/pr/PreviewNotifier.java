@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * Tells the pull request about its preview runs: a pending commit status
  * {@code cairn/plan/INFRA} when the run starts; at Finish one comment per infrastructure, created
  * or edited in place (found by {@link PreviewComment#marker}), and the status set to success with
- * the summary or failure with the first error line. Every other run goes to {@code others} (the
+ * the summary ({@link PreviewComment#statusLine}: {@code +3 ~1 -0 in 4 stages · 1 inexact · 1 deferred
+ * until upstream applies}) or failure with the first error line. Every other run goes to {@code others} (the
  * Slack threads); of a preview only its end does (not a superseded one), and the Slack notifier
  * posts it only when the manifest asks ({@code notifications.slack.previews}), so a channel is
  * not flooded by PR plans. A push's apply run that ends is also told to the merged PR whose

@@ -49,7 +49,7 @@ class PreviewCommentTest {
                 planned("addons", creates(8, "terraform_data.addon"))), "acme/infra#7", BASE, new Redactor());
         assertThat(body).startsWith("<!-- cairn:preview:dev -->\n").contains("Base `6113728f27ae` → head `0d1a26e67d8f`")
                 .contains("| `network` | `+1 ~1 -1` · outputs: vpc_id |", "| `domain` | no changes |", "| `addons` | `+8 ~0 -0` |")
-                .contains("- `-/+ terraform_data.vpc`", "- `~ terraform_data.subnet`", "**Plan has changes.**");
+                .contains("- `-/+ terraform_data.vpc`", "- `~ terraform_data.subnet`", "\n**Plan has changes:** +9 ~1 -1 in 2 stages. Merging applies them.\n");
         var folded = body.substring(body.indexOf("**`addons`**"));
         assertThat(folded.substring(0, folded.indexOf("<details>"))).contains("addon[4]").doesNotContain("addon[5]");
         assertThat(folded.substring(folded.indexOf("<details>"))).contains("<summary>3 more</summary>", "addon[5]", "addon[7]", "</details>");
@@ -165,9 +165,109 @@ class PreviewCommentTest {
     void changesOfAnInfrastructureWhosePolicyNeedsApprovalSayMergingAsksForItInSlack() {
         var run = run(RunStatus.SUCCEEDED, planned("network", creates(1, "x")));
         assertThat(PreviewComment.render(run, "acme/infra#7", BASE, new Redactor(), java.util.Optional.empty(), true))
-                .contains("**Plan has changes.** Merging asks for approval in Slack before they are applied").doesNotContain("Merging applies them");
+                .contains("**Plan has changes:** +1 ~0 -0 in 1 stage. Merging asks for approval in Slack before they are applied").doesNotContain("Merging applies them");
         assertThat(PreviewComment.render(run, "acme/infra#7", BASE, new Redactor(), java.util.Optional.empty(), false))
-                .contains("**Plan has changes.** Merging applies them.");
+                .contains("**Plan has changes:** +1 ~0 -0 in 1 stage. Merging applies them.");
+    }
+
+    /**
+     * {@code terraform show -json} of a real Terraform 1.11.4 plan (its resource_changes cut to the
+     * address and actions): Terraform lists the resources by address; the outputs are updated to a
+     * known value, to one known only after apply, and both of those sensitive (whose values the plan
+     * JSON holds: {@value #PLAN_SECRET}).
+     */
+    static final String SHOW_JSON = """
+            {"format_version":"1.2","terraform_version":"1.11.4","resource_changes":[
+             {"address":"terraform_data.a_create","mode":"managed","type":"terraform_data","name":"a_create","provider_name":"terraform.io/builtin/terraform","change":{"actions":["no-op"]}},
+             {"address":"terraform_data.gone","mode":"managed","type":"terraform_data","name":"gone","provider_name":"terraform.io/builtin/terraform","change":{"actions":["delete"]}},
+             {"address":"terraform_data.new","mode":"managed","type":"terraform_data","name":"new","provider_name":"terraform.io/builtin/terraform","change":{"actions":["create"]}},
+             {"address":"terraform_data.rep","mode":"managed","type":"terraform_data","name":"rep","provider_name":"terraform.io/builtin/terraform","change":{"actions":["delete","create"]}},
+             {"address":"terraform_data.upd","mode":"managed","type":"terraform_data","name":"upd","provider_name":"terraform.io/builtin/terraform","change":{"actions":["update"]}}],
+             "output_changes":{
+              "endpoint":{"actions":["update"],"before":"49b63620-a923-f217-18de-021422766f58","after_unknown":true,"before_sensitive":false,"after_sensitive":false},
+              "known":{"actions":["update"],"before":"static-1","after":"static-2","after_unknown":false,"before_sensitive":false,"after_sensitive":false},
+              "secret":{"actions":["update"],"before":"fb1ca3c2-448c-1f6e-68cd-fb9960ef193e","after_unknown":true,"before_sensitive":true,"after_sensitive":true},
+              "secret_known":{"actions":["update"],"before":"hunter2-1","after":"hunter2-2","after_unknown":false,"before_sensitive":true,"after_sensitive":true}}}
+            """;
+    static final String PLAN_SECRET = "hunter2-2";
+
+    static PlanSummary showJson() throws Exception {
+        return PlanSummary.parse(dev.cairn.reconciler.manifest.Json.MAPPER.readTree(SHOW_JSON));
+    }
+
+    @Test
+    void aPlanFromShowJsonListsItsResourcesByActionThenAddressAndMarksOutputsKnownOnlyAfterApply() throws Exception {
+        var redactor = new Redactor();
+        redactor.add(PLAN_SECRET);
+        redactor.add("fb1ca3c2-448c-1f6e-68cd-fb9960ef193e");
+        var run = run(RunStatus.SUCCEEDED, planned("network", showJson()));
+
+        var body = PreviewComment.render(run, "acme/infra#7", BASE, redactor);
+
+        assertThat(body).contains("| `network` | `+2 ~1 -2` · outputs: endpoint (known after apply), known, secret (known after apply), secret_known |");
+        var details = body.substring(body.indexOf("**`network`**"));
+        assertThat(details).containsSubsequence("- `+ terraform_data.new`", "- `~ terraform_data.upd`", "- `- terraform_data.gone`",
+                "- `-/+ terraform_data.rep`");
+        assertThat(body).as("only names: no value of the plan, sensitive or not").doesNotContain(PLAN_SECRET, "hunter2", "static-2",
+                "fb1ca3c2", "49b63620", Redactor.MASK);
+        assertThat(PreviewComment.statusLine(run, redactor)).isEqualTo("+2 ~1 -2 in 1 stage");
+    }
+
+    @Test
+    void anOutputNameTheRedactorKnowsIsMaskedWithItsMarkKept() {
+        var redactor = new Redactor();
+        redactor.add(SECRET);
+        var plan = new PlanSummary(0, 1, 0, List.of(), List.of("token_" + SECRET, "url"), List.of("token_" + SECRET));
+        var body = PreviewComment.render(run(RunStatus.SUCCEEDED, planned("addons", plan)), "acme/infra#7", BASE, redactor);
+        assertThat(body).doesNotContain(SECRET).contains("· outputs: token_" + Redactor.MASK + " (known after apply), url |");
+    }
+
+    @Test
+    void theStatusAndTheVerdictCountInexactAndDeferredStages() {
+        var network = planned("network", new PlanSummary(3, 0, 0, List.of(), List.of("vpc_id"), List.of("vpc_id")));
+        var domain = planned("domain", new PlanSummary(0, 1, 0, List.of(), List.of()));
+        var appDb = planned("app_db", new PlanSummary(0, 0, 0, List.of(), List.of())).withInexact(List.of("network"));
+        var dns = planned("dns", new PlanSummary(0, 0, 0, List.of(), List.of())).withInexact(List.of("network"));
+        var kubernetes = StageResult.pending("kubernetes").with(StageStatus.DEFERRED);
+        var failed = new StageResult("backup", StageStatus.FAILED, null, "Error: x", null, null, null, null, null).withInexact(List.of("network"));
+
+        var run = run(RunStatus.SUCCEEDED, network, domain, appDb, dns, kubernetes);
+        assertThat(PreviewComment.statusLine(run, new Redactor())).isEqualTo("+3 ~1 -0 in 2 stages · 2 inexact · 1 deferred until upstream applies");
+        assertThat(PreviewComment.render(run, "acme/infra#7", BASE, new Redactor()))
+                .contains("\n**Plan has changes:** +3 ~1 -0 in 2 stages · 2 inexact · 1 deferred until upstream applies. Merging applies them.\n");
+
+        var quiet = run(RunStatus.SUCCEEDED, planned("domain", PlanSummary.EMPTY), appDb, kubernetes);
+        assertThat(PreviewComment.statusLine(quiet, new Redactor())).isEqualTo("no changes · 1 inexact · 1 deferred until upstream applies");
+        assertThat(PreviewComment.render(quiet, "acme/infra#7", BASE, new Redactor()))
+                .contains("\n**No changes** · 1 inexact · 1 deferred until upstream applies.\n");
+        assertThat(PreviewComment.render(run(RunStatus.SUCCEEDED, planned("domain", PlanSummary.EMPTY)), "acme/infra#7", BASE, new Redactor()))
+                .contains("\n**No changes.**\n");
+
+        assertThat(PreviewComment.statusLine(run(RunStatus.FAILED, network, failed, kubernetes), new Redactor()))
+                .as("a failed preview says what failed, not counts").isEqualTo("preview failed: backup: Error: x");
+    }
+
+    @Test
+    void aDeferredStageSaysWhyAndNamesTheStagesBeforeItWhoseOutputsComeOnlyAfterApply() {
+        var network = planned("network", new PlanSummary(3, 0, 0, List.of(), List.of("subnet_ids", "vpc_cidr"), List.of("subnet_ids")));
+        var domain = planned("domain", new PlanSummary(1, 0, 0, List.of(), List.of("zone")));
+        var kubernetes = StageResult.pending("kubernetes").with(StageStatus.DEFERRED);
+        var addons = StageResult.pending("addons").with(StageStatus.DEFERRED);
+        var results = new LinkedHashMap<String, StageResult>();
+        for (var s : List.of(network, domain, kubernetes, addons)) results.put(s.stage(), s);
+        var run = new Run("20261202T020000Z-p0123456789abcdef", "dev", RunAction.PLAN, RunStatus.SUCCEEDED,
+                Previews.trigger("github", "acme/infra#7", BASE), HEAD, Instant.EPOCH, Instant.EPOCH,
+                List.of(List.of("network", "domain"), List.of("kubernetes"), List.of("addons")), results, null, 3);
+
+        var body = PreviewComment.render(run, "acme/infra#7", BASE, new Redactor());
+
+        assertThat(body).contains("| `kubernetes` | deferred: reads an input known only after an upstream stage applies"
+                        + " (before it in this run: `network` has outputs known only after apply) |")
+                .contains("| `addons` | deferred: reads an input known only after an upstream stage applies"
+                        + " (before it in this run: `network` has outputs known only after apply; `kubernetes` is deferred too) |");
+        var stored = run(RunStatus.SUCCEEDED, planned("network", new PlanSummary(3, 0, 0, List.of(), List.of("vpc_id"))), kubernetes);
+        assertThat(PreviewComment.render(stored, "acme/infra#7", BASE, new Redactor())).as("a plan that says no output is unknown (an older record)")
+                .contains("| `kubernetes` | deferred: reads an input known only after an upstream stage applies |");
     }
 
     @Test

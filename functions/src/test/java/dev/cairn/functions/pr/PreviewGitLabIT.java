@@ -99,9 +99,12 @@ class PreviewGitLabIT {
 
     static Run preview(String head, RunStatus status) {
         var stages = new LinkedHashMap<String, StageResult>();
-        var plan = new PlanSummary(0, 1, 0, List.of(new PlanSummary.ResourceChange("terraform_data.this", PlanSummary.Action.UPDATE)), List.of("vpc_cidr"));
+        var plan = new PlanSummary(0, 1, 0, List.of(new PlanSummary.ResourceChange("terraform_data.this", PlanSummary.Action.UPDATE)),
+                List.of("vpc_cidr", "vpc_id"), List.of("vpc_id"));
         stages.put("network", new StageResult("network", StageStatus.PLANNED, plan, null, null, null, null, null, null));
-        stages.put("addons", new StageResult("addons", StageStatus.NO_CHANGES, PlanSummary.EMPTY, null, null, null, null, null, null));
+        stages.put("addons", new StageResult("addons", StageStatus.NO_CHANGES, PlanSummary.EMPTY, null, null, null, null, null, null)
+                .withInexact(List.of("network")));
+        stages.put("kubernetes", StageResult.pending("kubernetes").with(StageStatus.DEFERRED));
         return new Run("20261202T020000Z-p" + head.substring(0, 16), "dev", RunAction.PLAN, status,
                 Previews.trigger("gitlab", "acme/infra!7", BASE), head, Instant.EPOCH, null, List.of(), stages, null, 1);
     }
@@ -132,7 +135,11 @@ class PreviewGitLabIT {
         assertThat(calls).filteredOn(c -> c.startsWith("POST /api/v4/projects/acme%2Finfra/merge_requests/7/notes")).hasSize(1);
         assertThat(calls).filteredOn(c -> c.startsWith("PUT /api/v4/projects/acme%2Finfra/merge_requests/7/notes/100")).hasSize(1);
         assertThat(notes).hasSize(1);
-        assertThat(notes.get(100L)).startsWith("<!-- cairn:preview:dev -->").contains("| `network` | `+0 ~1 -0` · outputs: vpc_cidr |")
+        assertThat(notes.get(100L)).startsWith("<!-- cairn:preview:dev -->").contains("| `network` | `+0 ~1 -0` · outputs: vpc_cidr, vpc_id (known after apply) |")
+                .contains("\n**Plan has changes:** +0 ~1 -0 in 1 stage · 1 inexact · 1 deferred until upstream applies. Merging applies them.\n")
+                .contains("| `addons` | no changes · inexact: depends on changes in `network` |")
+                .contains("| `kubernetes` | deferred: reads an input known only after an upstream stage applies"
+                        + " (before it in this run: `network` has outputs known only after apply) |")
                 .contains("head `" + second.substring(0, 12)).doesNotContain(first.substring(0, 12));
         var secondRun = preview(second, RunStatus.SUCCEEDED).id();
         assertThat(notes.get(100L)).as("the note links the full log (CAIRN_RUN_URL)")
@@ -140,7 +147,7 @@ class PreviewGitLabIT {
         assertThat(statuses).extracting(s -> s.path("sha").asText().substring(0, 6) + " " + s.path("state").asText() + " " + s.path("name").asText())
                 .containsExactly("0d1a26 running cairn/plan/dev", "0d1a26 success cairn/plan/dev",
                         "1e2b37 running cairn/plan/dev", "1e2b37 success cairn/plan/dev");
-        assertThat(statuses.getLast().path("description").asText()).isEqualTo("+0 ~1 -0 in 1 stage");
+        assertThat(statuses.getLast().path("description").asText()).isEqualTo("+0 ~1 -0 in 1 stage · 1 inexact · 1 deferred until upstream applies");
         assertThat(statuses).as("each status's Details link is its run's log").allSatisfy(st -> assertThat(st.path("target_url").asText())
                 .isEqualTo("https://cairn.example.com/runs/dev/" + preview(st.path("sha").asText(), RunStatus.RUNNING).id()));
         assertThat(tokens).containsOnly(TOKEN);

@@ -148,8 +148,8 @@ class ReconcileMergeCommentIT {
             comments.clear();
             ReconcileWiring.notifier(env, threads, workspace.blobs()).runFinished(run, Map.of());
             assertThat(comments.get(600L)).as(approval ? "approval" : "auto").contains(approval
-                    ? "**Plan has changes.** Merging asks for approval in Slack before they are applied"
-                    : "**Plan has changes.** Merging applies them.");
+                    ? "**Plan has changes:** +1 ~0 -0 in 1 stage. Merging asks for approval in Slack before they are applied"
+                    : "**Plan has changes:** +1 ~0 -0 in 1 stage. Merging applies them.");
         }
     }
 }

@@ -175,7 +175,13 @@ class PreviewFailuresServeIT {
         var started = startedStages(staging.name());
         assertThat(started).as("a deferred stage starts no build").contains("backend").doesNotContain("kubernetes", "addons");
         assertThat(github.statuses(head).getLast().path("state").asText()).isEqualTo("success");
-        assertThat(github.comment(pr, "<!-- cairn:preview:staging -->")).contains("| `kubernetes` | deferred");
+        var comment = github.comment(pr, "<!-- cairn:preview:staging -->");
+        var deferred = run.stages().values().stream().filter(s -> s.status() == StageStatus.DEFERRED).count();
+        assertThat(comment).contains("| `kubernetes` | deferred: reads an input known only after an upstream stage applies")
+                .contains(" · " + deferred + " deferred until upstream applies. Merging applies them.");
+        assertThat(github.statuses(head).getLast().path("description").asText()).endsWith(" · " + deferred + " deferred until upstream applies");
+        assertThat(comment.lines().filter(l -> l.startsWith("| `addons` |")).findFirst()).as("addons waits on the deferred kubernetes")
+                .hasValueSatisfying(l -> assertThat(l).contains("deferred: ", "`kubernetes`", "deferred too"));
     }
 
     // ------------------------------------------------------------------ helpers

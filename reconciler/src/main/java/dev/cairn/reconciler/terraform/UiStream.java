@@ -88,6 +88,8 @@ final class UiStream {
                 }
             }
         }
+        resources.sort(PlanSummary.ORDER);
+        // the stream gives an output's action only, not whether its new value is known after apply
         return new PlanSummary(add, change, destroy, resources, outputChanges);
     }
 
