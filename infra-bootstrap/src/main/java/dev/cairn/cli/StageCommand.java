@@ -316,7 +316,11 @@ final class StageCommand implements Callable<Integer> {
                 var previewRunner = runner(dir, withPreviewEnv(terraformEnv)).timedBy(times);
                 log.write(PREVIEW_LOG_NOTE);
                 previewRunner.init(dir, log, redactor);
-                var summary = previewRunner.plan(dir, false, log, redactor, false).summary();
+                // read back (show -json): only the plan file says which changed outputs are known only after apply; its
+                // sensitive planned values join the redactor, and no value is kept
+                var planned = previewRunner.plan(dir, false, log, redactor, true);
+                known(planned.plannedOutputs(), redactor);
+                var summary = planned.summary();
                 stores.blobs().put(summaryKey, Json.MAPPER.writeValueAsBytes(summary));
                 return new StageReport(infra, runId, stage, step.name(), summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES,
                         summary, null, null, Map.of(), logKey, null);

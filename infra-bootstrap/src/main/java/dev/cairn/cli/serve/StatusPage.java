@@ -119,7 +119,9 @@ final class StatusPage extends HttpServlet {
     private static void run(StringBuilder html, Run run) {
         var status = run.status().name().toLowerCase();
         html.append("<h3>run <a href=\"").append(e(RunPage.path(run.infrastructure(), run.id()))).append("\"><code>").append(e(run.id()))
-                .append("</code></a>: ").append(e(run.action().name().toLowerCase())).append(" <span class=\"")
+                .append("</code></a>: ").append(e(dev.cairn.reconciler.preview.Previews.isPreview(run.trigger())
+                        ? "plan preview of " + dev.cairn.reconciler.preview.Previews.pullRequest(run.trigger()) + " (nothing applied)"
+                        : run.action().name().toLowerCase())).append(" <span class=\"")
                 .append(e(status)).append("\">").append(e(status)).append("</span></h3><p>by ").append(e(run.trigger())).append(" at ")
                 .append(e(run.revision() == null ? "-" : run.revision().substring(0, Math.min(12, run.revision().length()))))
                 .append(", started ").append(e(String.valueOf(run.startedAt())))

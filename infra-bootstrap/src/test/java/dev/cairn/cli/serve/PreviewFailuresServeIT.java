@@ -177,6 +177,8 @@ class PreviewFailuresServeIT {
         assertThat(github.statuses(head).getLast().path("state").asText()).isEqualTo("success");
         var comment = github.comment(pr, "<!-- cairn:preview:staging -->");
         var deferred = run.stages().values().stream().filter(s -> s.status() == StageStatus.DEFERRED).count();
+        assertThat(comment.lines().filter(l -> l.startsWith("| `network` |")).findFirst()).as("a new network's ids exist only once it is applied")
+                .hasValueSatisfying(l -> assertThat(l).contains("vpc_id (known after apply)"));
         assertThat(comment).contains("| `kubernetes` | deferred: reads an input known only after an upstream stage applies")
                 .contains(" · " + deferred + " deferred until upstream applies. Merging applies them.");
         assertThat(github.statuses(head).getLast().path("description").asText()).endsWith(" · " + deferred + " deferred until upstream applies");

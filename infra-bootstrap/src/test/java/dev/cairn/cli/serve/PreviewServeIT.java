@@ -198,7 +198,7 @@ class PreviewServeIT {
         }
         assertThat(page.body()).doesNotContain(sensitiveValue);
         var status = http.send(HttpRequest.newBuilder(server.url()).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(status).as("the status page links the run").contains("href=\"/runs/dev/" + run.id() + "\"");
+        assertThat(status).as("the status page links the run").contains("href=\"/runs/dev/" + run.id() + "\"").contains("plan preview of acme/infra#7 (nothing applied)");
     }
 
     @Test
