@@ -12,8 +12,6 @@ import dev.cairn.reconciler.terraform.PlanSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,17 +31,8 @@ class StatusPreviewTest {
     @TempDir
     Path tmp;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    Result cairn(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cli = Cairn.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    static CliIT.Result cairn(String... args) {
+        return CliIT.cairn(args);
     }
 
     static Run run(String id, RunAction action, String trigger, String revision, Instant at, PlanSummary plan) {

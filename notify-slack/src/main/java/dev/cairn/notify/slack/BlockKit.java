@@ -160,11 +160,11 @@ public final class BlockKit {
         return actor != null && actor.startsWith("slack:") ? "<@" + actor.substring(6) + ">" : String.valueOf(actor);
     }
 
-    private static String shortCommit(String commit) {
-        return commit.length() > 12 ? commit.substring(0, 12) : commit;
+    static String shortCommit(String commit) {
+        return commit == null ? "?" : commit.length() > 12 ? commit.substring(0, 12) : commit;
     }
 
-    private static String symbol(PlanSummary.Action action) {
+    static String symbol(PlanSummary.Action action) {
         return switch (action) {
             case CREATE -> "+";
             case UPDATE -> "~";

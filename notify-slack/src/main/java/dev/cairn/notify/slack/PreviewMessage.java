@@ -49,7 +49,7 @@ public final class PreviewMessage {
     public static List<Map<String, Object>> blocks(Run run, Optional<String> pullRequestUrl, Optional<String> runUrl,
                                                    UnaryOperator<String> redact) {
         var head = new ArrayList<Map<String, Object>>();
-        head.add(BlockKit.section(":mag: *plan preview* of " + pullRequest(run, pullRequestUrl, redact) + " at `" + shortCommit(run.revision())
+        head.add(BlockKit.section(":mag: *plan preview* of " + pullRequest(run, pullRequestUrl, redact) + " at `" + BlockKit.shortCommit(run.revision())
                 + "`: *" + escape(run.infrastructure()) + "*"));
         head.add(BlockKit.section(verdict(run, redact)));
         head.addAll(table(run, redact));
@@ -73,7 +73,7 @@ public final class PreviewMessage {
 
     /** The one-line fallback text (notifications, screen readers): the PR, the head, the infrastructure and the verdict with its totals. */
     public static String text(Run run, UnaryOperator<String> redact) {
-        var line = "plan preview of " + redact.apply(String.valueOf(Previews.pullRequest(run.trigger()))) + " at " + shortCommit(run.revision())
+        var line = "plan preview of " + redact.apply(String.valueOf(Previews.pullRequest(run.trigger()))) + " at " + BlockKit.shortCommit(run.revision())
                 + ": " + run.infrastructure() + " ";
         var failed = firstFailed(run);
         if (run.status() != RunStatus.SUCCEEDED) {
@@ -180,20 +180,22 @@ public final class PreviewMessage {
         var text = new StringBuilder("*`" + escape(stage.stage()) + "`* `" + BlockKit.planLine(stage.plan()) + "`");
         for (int i = 0; i < Math.min(BlockKit.ADDRESSES_SHOWN, resources.size()); i++) {
             var change = resources.get(i);
-            text.append("\n`").append(escape(symbol(change.action()))).append(' ')
+            text.append("\n`").append(escape(BlockKit.symbol(change.action()))).append(' ')
                     .append(escape(clipLine(redact.apply(change.address())).replace('`', '\''))).append('`');
         }
         if (resources.size() > BlockKit.ADDRESSES_SHOWN) text.append("\n… and ").append(resources.size() - BlockKit.ADDRESSES_SHOWN).append(" more");
         return text.toString();
     }
 
-    /** "Base → head · run R (a link, else the CLI command) · nothing was applied". */
+    /** "base `main` at TIP → head · run R (a link, else the CLI command) · nothing was applied". */
     private static String footer(Run run, Optional<String> runUrl, UnaryOperator<String> redact) {
-        var base = Previews.mergeBase(run.trigger());
+        // the base tip the head was planned merged into (an older trigger names only the merge base)
+        var onto = Previews.onto(run.trigger());
+        var base = onto.map(Previews.Onto::commit).orElse(Previews.mergeBase(run.trigger()));
         var runText = runUrl.map(u -> "run <" + linkTarget(redact.apply(u)) + "|" + escape(run.id()) + ">")
                 .orElse("run `" + escape(run.id()) + "` (`cairn status REPO --infra " + escape(run.infrastructure()) + " --run " + escape(run.id())
                         + "`)");
-        return "base `" + shortCommit(base) + "` → head `" + shortCommit(run.revision()) + "` · " + runText
+        return "base " + onto.map(o -> "`" + escape(o.branch()) + "` at ").orElse("") + "`" + BlockKit.shortCommit(base) + "` → head `" + BlockKit.shortCommit(run.revision()) + "` · " + runText
                 + " · nothing was applied; Terraform state and the apply lock were not touched";
     }
 
@@ -242,17 +244,4 @@ public final class PreviewMessage {
         return line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line;
     }
 
-    private static String shortCommit(String commit) {
-        return commit == null ? "?" : commit.length() > 12 ? commit.substring(0, 12) : commit;
-    }
-
-    private static String symbol(PlanSummary.Action action) {
-        return switch (action) {
-            case CREATE -> "+";
-            case UPDATE -> "~";
-            case DELETE -> "-";
-            case REPLACE -> "-/+";
-            case READ -> "<=";
-        };
-    }
 }

@@ -45,6 +45,8 @@ class SlackNotifierPreviewIT {
     static final String PLAIN_OUTPUT = "vpc-0abc123def";
     static final String HEAD = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
     static final String BASE = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+    /** The base branch tip the head is planned merged into. */
+    static final String TIP = "9b2c4e1f00000000000000000000000000000001";
     static final String RUN_ID = "20261201T130000Z-p0123456789abcdef";
 
     @TempDir
@@ -87,7 +89,7 @@ class SlackNotifierPreviewIT {
     static Run preview(String label, RunStatus status, String error, List<StageResult> stages) {
         var results = new LinkedHashMap<String, StageResult>();
         stages.forEach(s -> results.put(s.stage(), s));
-        return new Run(RUN_ID, "prod", RunAction.PLAN, status, Previews.trigger(label.contains("!") ? "gitlab" : "github", label, BASE),
+        return new Run(RUN_ID, "prod", RunAction.PLAN, status, Previews.trigger(label.contains("!") ? "gitlab" : "github", label, BASE, "main", TIP),
                 HEAD, Instant.now(), Instant.now(), List.of(), results, error, 7);
     }
 
@@ -144,7 +146,7 @@ class SlackNotifierPreviewIT {
         assertThat(text(blocks.get(5))).isEqualTo("*`dns`* `+0 ~1 -0`\n`~ aws_route53_record.www`");
         var footer = blocks.get(6);
         assertThat(footer.path("type").asText()).isEqualTo("context");
-        assertThat(footer.path("elements").get(0).path("text").asText()).isEqualTo("base `6113728f27ae` → head `0d1a26e67d8f` · run <https://cairn.example.com/runs/prod/"
+        assertThat(footer.path("elements").get(0).path("text").asText()).isEqualTo("base `main` at `9b2c4e1f0000` → head `0d1a26e67d8f` · run <https://cairn.example.com/runs/prod/"
                 + RUN_ID + "|" + RUN_ID + "> · nothing was applied; Terraform state and the apply lock were not touched");
         assertThat(blocks.size()).isEqualTo(7);
 
