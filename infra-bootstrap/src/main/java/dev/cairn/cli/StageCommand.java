@@ -316,10 +316,13 @@ final class StageCommand implements Callable<Integer> {
                 var previewRunner = runner(dir, withPreviewEnv(terraformEnv)).timedBy(times);
                 log.write(PREVIEW_LOG_NOTE);
                 previewRunner.init(dir, log, redactor);
-                // read back (show -json): only the plan file says which changed outputs are known only after apply; its
-                // sensitive planned values join the redactor, and no value is kept
-                var planned = previewRunner.plan(dir, false, log, redactor, true);
-                known(planned.plannedOutputs(), redactor);
+                var planned = previewRunner.plan(dir, false, log, redactor, false);
+                if (!planned.summary().outputChanges().isEmpty()) {
+                    // only the plan file says which changed outputs are known only after apply: read it back (show -json,
+                    // seconds with the AWS provider) only when outputs change; its sensitive values join the redactor, none is kept
+                    planned = previewRunner.readBack(dir, log, redactor, planned.outputNames());
+                    known(planned.plannedOutputs(), redactor);
+                }
                 var summary = planned.summary();
                 stores.blobs().put(summaryKey, Json.MAPPER.writeValueAsBytes(summary));
                 return new StageReport(infra, runId, stage, step.name(), summary.hasChanges() ? StageStatus.PLANNED : StageStatus.NO_CHANGES,

@@ -102,11 +102,21 @@ public final class StageRunner {
         var ui = UiStream.parse(result.stdout());
         if (result.exitCode() != 0 && result.exitCode() != 2) throw failure("terraform plan", result, ui);
         if (!withValues) return new PlanResult(ui.summary(), null, ui.outputNames());
+        return readBack(dir, log, redact, ui.outputNames());
+    }
+
+    /**
+     * Reads the saved plan back ({@code terraform show -json}): the summary with which changed
+     * outputs are known only after apply, and the planned output values. A process of its own that
+     * loads every provider's schema (seconds with the AWS provider), so callers ask only when they
+     * need it.
+     */
+    public PlanResult readBack(Path dir, Writer log, UnaryOperator<String> redact, List<String> outputNames) {
         var show = cli.run(dir, log, redact, TerraformCli.Stdout.CAPTURE, "show", "-json", "-no-color", PLAN_FILE);
         check(show, "terraform show");
         try {
             var plan = Json.MAPPER.readTree(show.stdout());
-            return new PlanResult(PlanSummary.parse(plan), plannedOutputs(plan), ui.outputNames());
+            return new PlanResult(PlanSummary.parse(plan), plannedOutputs(plan), outputNames);
         } catch (IOException e) {
             throw new StageFailedException("cannot read the plan JSON: " + e.getMessage());
         }
