@@ -316,6 +316,9 @@ final class StageCommand implements Callable<Integer> {
                 var previewRunner = runner(dir, withPreviewEnv(terraformEnv)).timedBy(times);
                 log.write(PREVIEW_LOG_NOTE);
                 previewRunner.init(dir, log, redactor);
+                // what the stage last applied: its sensitive outputs join the redactor, so the PR's code cannot echo one
+                // (computed again, or made nonsensitive()) into the log, the report or the comment
+                known(previewRunner.outputs(dir, log, redactor), redactor);
                 var planned = previewRunner.plan(dir, false, log, redactor, false);
                 if (!planned.summary().outputChanges().isEmpty()) {
                     // only the plan file says which changed outputs are known only after apply: read it back (show -json,

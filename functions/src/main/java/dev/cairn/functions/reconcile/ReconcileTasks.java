@@ -456,7 +456,9 @@ public final class ReconcileTasks {
         } else {
             message = reportedError(infrastructure, runId, stage).orElseGet(() -> envelopeMessage(error, cause));
         }
-        var run = update(infrastructure, runId, r -> r.withStage(r.stage(stage).failed(message)));
+        // the failed stage's log, as its report names it (the run page and the comment's link show it)
+        var log = notApproved ? Optional.<String>empty() : failedReport(infrastructure, runId, stage).map(StageReport::log).filter(l -> !l.isBlank());
+        var run = update(infrastructure, runId, r -> r.withStage(log.map(l -> r.stage(stage).failed(message).withLog(l)).orElseGet(() -> r.stage(stage).failed(message))));
         notifier.stageChanged(run, run.stage(stage));
     }
 
@@ -465,7 +467,8 @@ public final class ReconcileTasks {
      * Terraform's message), from its {@code Error:} line on, redacted and bounded; empty when the
      * build wrote no failed report (it did not get that far).
      */
-    private Optional<String> reportedError(String infrastructure, String runId, String stage) {
+    /** The stage's report when it says the stage failed, with an error. */
+    private Optional<StageReport> failedReport(String infrastructure, String runId, String stage) {
         var stored = blobs.get(BundleKeys.result(infrastructure, runId, stage));
         if (stored.isEmpty()) return Optional.empty();
         StageReport report;
@@ -477,6 +480,13 @@ public final class ReconcileTasks {
         if (report.status() != StageStatus.FAILED || report.error() == null || report.error().isBlank() || !stage.equals(report.stage())) {
             return Optional.empty();
         }
+        return Optional.of(report);
+    }
+
+    private Optional<String> reportedError(String infrastructure, String runId, String stage) {
+        var failed = failedReport(infrastructure, runId, stage);
+        if (failed.isEmpty()) return Optional.empty();
+        var report = failed.get();
         var text = new Redactor().apply(report.error().strip());
         int at = text.indexOf("Error:");
         if (at > 0) {

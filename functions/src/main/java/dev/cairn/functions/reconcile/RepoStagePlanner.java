@@ -107,9 +107,11 @@ public final class RepoStagePlanner implements StagePlanner {
             if (resolve.getFailingPaths() != null) paths.addAll(resolve.getFailingPaths().keySet());
         }
         var shown = paths.stream().limit(10).collect(Collectors.joining(", "));
-        throw new IllegalArgumentException("the head " + head.name() + " does not merge cleanly into " + onto.branch() + " at "
-                + tip.name() + (paths.isEmpty() ? "" : " (conflicts in " + shown + (paths.size() > 10 ? ", and " + (paths.size() - 10) + " more" : "") + ")")
-                + ": merge " + onto.branch() + " into the branch (or rebase it) and push; a preview plans what merging would apply");
+        // the conflicting files and what to do first: a commit status keeps only the first 140 characters
+        throw new IllegalArgumentException("the head does not merge cleanly into " + onto.branch()
+                + (paths.isEmpty() ? "" : " (conflicts in " + shown + (paths.size() > 10 ? ", and " + (paths.size() - 10) + " more" : "") + ")")
+                + ": merge " + onto.branch() + " into the branch (or rebase it) and push; a preview plans what merging would apply (head "
+                + head.abbreviate(12).name() + ", " + onto.branch() + " at " + tip.abbreviate(12).name() + ")");
     }
 
     private static ObjectId rootTree(Repository repo, ObjectId commit) throws IOException {

@@ -230,8 +230,8 @@ class ReconcileRepoPlannerTest {
             var clash = commitOn(git, bare, "clash", start, "infrastructures/dev.yaml", "db_size: micro", "db_size: large");
             assertThatThrownBy(() -> planner.plan(new StagePlanner.Request("dev", RunAction.PLAN, clash, "refs/heads/clash", onto)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("does not merge cleanly into main at " + tip)
-                    .hasMessageContaining("conflicts in infrastructures/dev.yaml")
+                    .hasMessageStartingWith("the head does not merge cleanly into main (conflicts in infrastructures/dev.yaml): merge main")
+                    .hasMessageContaining("main at " + tip.substring(0, 12))
                     .hasMessageContaining("merge main into the branch (or rebase it)");
             assertThat(workspace.blobs().get(RepoStagePlanner.snapshotKey(clash + "+" + tip))).isEmpty();
         }

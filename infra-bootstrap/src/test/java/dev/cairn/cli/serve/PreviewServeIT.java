@@ -335,6 +335,52 @@ class PreviewServeIT {
                 + behind.substring(0, 12) + "` (the branch is behind `main`: planned as merged into it", "branched from `" + first.substring(0, 12) + "`");
     }
 
+    @Test
+    @Order(6)
+    void aPrWhoseCodeEchoesAnAppliedSecretIntoAnErrorNeverShowsIt() throws Exception {
+        // PR 10's module code computes keycloak's admin password again and makes it nonsensitive() in a failing precondition
+        git.checkout().setName("echo").setCreateBranch(true).setStartPoint(second).call();
+        var addons = repo.resolve("modules/addons/main.tf");
+        Files.writeString(addons, Files.readString(addons) + """
+
+                resource "terraform_data" "guard" {
+                  lifecycle {
+                    precondition {
+                      condition     = terraform_data.this.id == "nope"
+                      error_message = "bad password ${nonsensitive("kc-${substr(sha256(terraform_data.this.id), 0, 20)}")} rejected"
+                    }
+                  }
+                }
+                """);
+        var echo = commit("addons: a guard");
+        var update = git.getRepository().updateRef("refs/pull/10/head");
+        update.setNewObjectId(ObjectId.fromString(echo));
+        update.forceUpdate();
+        git.checkout().setName("main").call();
+
+        var body = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(pullRequest("opened", echo, false));
+        body.put("number", 10);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("pull_request")).put("number", 10);
+        var response = deliver("pull_request", Json.MAPPER.writeValueAsString(body));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        var execution = server.executions().await(Json.MAPPER.readTree(response.body()).path("started").get(0).path("execution").asText(), RUN_LIMIT);
+        assertThat(execution.status()).as(execution + "\n" + log).isIn(Executions.Status.SUCCEEDED, Executions.Status.FAILED);
+
+        var workspace = new Workspace(state);
+        var run = workspace.runs().list("dev", 20).stream().filter(r -> r.revision().equals(echo)).findFirst().orElseThrow();
+        assertThat(run.stages().get("addons").status()).as(run.toString()).isEqualTo(StageStatus.FAILED);
+        assertThat(run.stages().get("addons").log()).as(run + "\n" + log).isNotNull();
+        var stored = new String(workspace.blobs().get(run.stages().get("addons").log()).orElseThrow(), StandardCharsets.UTF_8);
+        assertThat(stored).as("the precondition's message, redacted").contains("bad password " + dev.cairn.reconciler.run.Redactor.MASK + " rejected")
+                .doesNotContain(sensitiveValue);
+        var page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/runs/dev/" + run.id())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains(run.id()).doesNotContain(sensitiveValue);
+        assertThat(Json.MAPPER.writeValueAsString(run)).doesNotContain(sensitiveValue);
+        assertThat(github.bodies()).noneMatch(b -> b.contains(sensitiveValue));
+        assertThat(log.toString()).doesNotContain(sensitiveValue);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The forge's ref of PR 7's head, as GitHub keeps it in the base repository. */

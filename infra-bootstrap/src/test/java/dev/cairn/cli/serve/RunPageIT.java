@@ -134,6 +134,25 @@ class RunPageIT {
     }
 
     @Test
+    void previewsNeverPushAnInfrastructuresOwnRunsOffTheStatusPage() throws Exception {
+        var workspace = new Workspace(state);
+        var at = Instant.parse("2026-12-03T08:00:00Z");
+        var sha = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+        workspace.runs().put(new Run("20261203T080000Z-a0a0a0", "prod", RunAction.APPLY, RunStatus.SUCCEEDED, "github:push d-9", sha, at,
+                at.plusSeconds(5), List.of(), new LinkedHashMap<>(), null, 0));
+        for (int i = 1; i <= 6; i++) {
+            workspace.runs().put(new Run(String.format("20261203T%02d0000Z-p%016d", 8 + i, i), "prod", RunAction.PLAN, RunStatus.SUCCEEDED,
+                    dev.cairn.reconciler.preview.Previews.trigger("github", "acme/infra#" + i, sha, "main", sha), sha, at.plusSeconds(3600L * i),
+                    at.plusSeconds(3600L * i + 5), List.of(), new LinkedHashMap<>(), null, 0));
+        }
+        var body = get("/").body();
+        var prod = body.substring(body.indexOf("20261203T080000Z-a0a0a0") - 200);
+        assertThat(prod).contains("href=\"/runs/prod/20261203T080000Z-a0a0a0\"", "latest plan previews of pull/merge requests",
+                "plan preview of acme/infra#6 (nothing applied)", "plan preview of acme/infra#4").doesNotContain("acme/infra#3 ");
+        assertThat(prod.indexOf("20261203T080000Z-a0a0a0")).as("the apply comes first").isLessThan(prod.indexOf("acme/infra#6"));
+    }
+
+    @Test
     void theStatusPageLinksTheRun() throws Exception {
         assertThat(get("/").body()).contains("href=\"/runs/dev/" + RUN_ID + "\"");
     }

@@ -82,7 +82,7 @@ public final class PreviewMessage {
                     .orElse(what + ": " + firstLine(run.error(), redact));
         } else {
             var totals = Totals.of(run);
-            line += totals.stages() == 0 ? "has no changes" : "has changes, " + totals;
+            line += totals.stages() == 0 ? "has no changes" + totals.notes() : "has changes, " + totals;
         }
         return BlockKit.clip(escape(line.replace('\n', ' ')));
     }
@@ -96,7 +96,8 @@ public final class PreviewMessage {
     private static String verdict(Run run, UnaryOperator<String> redact) {
         var totals = Totals.of(run);
         if (run.status() == RunStatus.SUCCEEDED) {
-            return totals.stages() == 0 ? ":white_check_mark: *No changes.*" : ":large_yellow_circle: *Plan has changes:* " + totals + ".";
+            if (totals.stages() > 0) return ":large_yellow_circle: *Plan has changes:* " + totals + ".";
+            return totals.notes().isEmpty() ? ":white_check_mark: *No changes.*" : ":white_check_mark: *No changes*" + totals.notes() + ".";
         }
         var what = run.status() == RunStatus.CANCELLED ? "was cancelled" : "failed";
         var failed = firstFailed(run);
@@ -155,12 +156,13 @@ public final class PreviewMessage {
             case FAILED -> ":x: failed: " + escape(firstLine(stage.error(), redact));
             case SKIPPED -> "skipped" + (stage.error() == null ? ""
                     : ": " + escape(firstLine(stage.error(), redact).replaceFirst("^skipped:\\s*", "")));
-            case DEFERRED -> ":fast_forward: deferred (planned once its upstream is applied)";
+            case DEFERRED -> ":fast_forward: deferred: reads an input known only after an upstream stage applies";
             default -> {
                 if (plan == null) yield stage.status().label();
                 if (!plan.hasChanges()) yield "no changes";
                 yield "`" + BlockKit.planLine(plan) + "`"
-                        + (plan.outputChanges().isEmpty() ? "" : " · outputs: " + escape(redact.apply(String.join(", ", plan.outputChanges()))));
+                        + (plan.outputChanges().isEmpty() ? "" : " · outputs: " + escape(redact.apply(String.join(", ", plan.outputChanges().stream()
+                        .map(name -> plan.knownAfterApply(name) ? name + " (known after apply)" : name).toList()))));
             }
         };
         return text + inexact(stage);
@@ -200,10 +202,13 @@ public final class PreviewMessage {
     }
 
     /** The sums of the stages' plans, and how many stages change. */
-    private record Totals(int add, int change, int destroy, int stages) {
+    /** The stages with changes and their sums, and how many stages are inexact or deferred (as the PR comment's status line counts them). */
+    private record Totals(int add, int change, int destroy, int stages, int inexact, int deferred) {
         static Totals of(Run run) {
-            int add = 0, change = 0, destroy = 0, stages = 0;
+            int add = 0, change = 0, destroy = 0, stages = 0, inexact = 0, deferred = 0;
             for (var stage : run.stages().values()) {
+                if (stage.status() == StageStatus.DEFERRED) deferred++;
+                if (!PreviewMessage.inexact(stage).isEmpty()) inexact++;
                 var plan = stage.plan();
                 if (plan == null || stage.status() == StageStatus.FAILED || !plan.hasChanges()) continue;
                 add += plan.add();
@@ -211,12 +216,17 @@ public final class PreviewMessage {
                 destroy += plan.destroy();
                 stages++;
             }
-            return new Totals(add, change, destroy, stages);
+            return new Totals(add, change, destroy, stages, inexact, deferred);
+        }
+
+        /** " · 1 inexact · 2 deferred until upstream applies", or empty. */
+        String notes() {
+            return (inexact == 0 ? "" : " · " + inexact + " inexact") + (deferred == 0 ? "" : " · " + deferred + " deferred until upstream applies");
         }
 
         @Override
         public String toString() {
-            return "+" + add + " ~" + change + " -" + destroy + " in " + stages + " stage" + (stages == 1 ? "" : "s");
+            return "+" + add + " ~" + change + " -" + destroy + " in " + stages + " stage" + (stages == 1 ? "" : "s") + notes();
         }
     }
 

@@ -101,7 +101,7 @@ class SlackNotifierPreviewIT {
         addresses.add(new PlanSummary.ResourceChange("aws_vpc.main", PlanSummary.Action.UPDATE));
         for (int i = 0; i < 4; i++) addresses.add(new PlanSummary.ResourceChange("aws_route.r[" + i + "]", PlanSummary.Action.REPLACE));
         return preview("acme/infra#7", RunStatus.FAILED, "stage db failed: " + SECRET, List.of(
-                stage("network", StageStatus.PLANNED, new PlanSummary(6, 1, 4, addresses, List.of("vpc_id")), null),
+                stage("network", StageStatus.PLANNED, new PlanSummary(6, 1, 4, addresses, List.of("vpc_cidr", "vpc_id"), List.of("vpc_id")), null),
                 stage("dns", StageStatus.PLANNED, plan(0, 1, List.of(new PlanSummary.ResourceChange("aws_route53_record.www", PlanSummary.Action.UPDATE)),
                         List.of()), null).withInexact(List.of("network")),
                 stage("db", StageStatus.FAILED, null, "Error: creating DB instance: password " + SECRET + " rejected <nil>\n  on main.tf line 3:\n" + SECRET),
@@ -129,12 +129,12 @@ class SlackNotifierPreviewIT {
         var blocks = JSON.readTree(form.get("blocks"));
         assertThat(text(blocks.get(0))).isEqualTo(":mag: *plan preview* of <https://github.com/acme/infra/pull/7|acme/infra#7> at `0d1a26e67d8f`: *prod*");
         assertThat(text(blocks.get(1))).isEqualTo(":x: *The preview failed* at `db`: Error: creating DB instance: password (sensitive) rejected &lt;nil&gt;"
-                + "\nPlanned before it stopped: +6 ~2 -4 in 2 stages.");
+                + "\nPlanned before it stopped: +6 ~2 -4 in 2 stages · 1 inexact · 1 deferred until upstream applies.");
         assertThat(fields(blocks.get(2))).containsExactly("*stage*", "*plan*",
-                "`network`", "`+6 ~1 -4` · outputs: vpc_id",
+                "`network`", "`+6 ~1 -4` · outputs: vpc_cidr, vpc_id (known after apply)",
                 "`dns`", "`+0 ~1 -0` · :warning: inexact: depends on changes in `network`",
                 "`db`", ":x: failed: Error: creating DB instance: password (sensitive) rejected &lt;nil&gt;",
-                "`app`", ":fast_forward: deferred (planned once its upstream is applied)");
+                "`app`", ":fast_forward: deferred: reads an input known only after an upstream stage applies");
         assertThat(fields(blocks.get(3))).containsExactly("`monitoring`", "no changes");
         assertThat(text(blocks.get(4))).as("the first five addresses of network, the rest folded").isEqualTo("*`network`* `+6 ~1 -4`"
                 + "\n`+ aws_ssm_parameter.p[\"(sensitive)\"]`"

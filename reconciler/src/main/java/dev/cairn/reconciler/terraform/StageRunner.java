@@ -241,15 +241,17 @@ public final class StageRunner {
         return new StageFailedException(what + " failed (exit " + result.exitCode() + "): " + terraformError(result.errorTail()));
     }
 
-    /** Terraform's error box without its frame: "Error: ..." and the lines that explain it. */
+    private static final String INIT_PREAMBLE = "Error: Terraform encountered problems during initiali";
+
+    /** Terraform's error box without its frame: "Error: ..." and the lines that explain it (the first real one, past init's preamble). */
     static String terraformError(String stderr) {
         var lines = stderr.lines().map(l -> l.replaceFirst("^[│╷╵]\\s?", "")).toList();
         int start = -1;
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("Error:")) {
-                start = i;
-                break;
-            }
+            if (!lines.get(i).startsWith("Error:")) continue;
+            // init's preamble box ("Terraform encountered problems during initialisation, …") says nothing: the real error follows
+            if (start < 0 || lines.get(start).startsWith(INIT_PREAMBLE)) start = i;
+            if (!lines.get(start).startsWith(INIT_PREAMBLE)) break;
         }
         var picked = start < 0 ? lines.subList(Math.max(0, lines.size() - 8), lines.size()) : lines.subList(start, Math.min(lines.size(), start + 12));
         return String.join("\n", picked.stream().filter(l -> !l.isBlank()).toList()).trim();
