@@ -310,16 +310,7 @@ class PreviewServeIT {
         git.checkout().setName("behind").setCreateBranch(true).setStartPoint(first).call();
         edit("infrastructures/dev.yaml", "realm: acme", "realm: acme-sso");
         var behind = commit("dev: the SSO realm");
-        var update = git.getRepository().updateRef("refs/pull/9/head");
-        update.setNewObjectId(ObjectId.fromString(behind));
-        update.forceUpdate();
-        git.checkout().setName("main").call();
-
-        var body = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(pullRequest("opened", behind, false));
-        body.put("number", 9);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("pull_request")).put("number", 9);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) body.at("/pull_request/head")).put("ref", "behind");
-        var response = deliver("pull_request", Json.MAPPER.writeValueAsString(body));
+        var response = open(9, "behind", behind);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         var answer = Json.MAPPER.readTree(response.body());
         assertThat(answer.path("mergeBase").asText()).isEqualTo(first);
@@ -353,15 +344,7 @@ class PreviewServeIT {
                 }
                 """);
         var echo = commit("addons: a guard");
-        var update = git.getRepository().updateRef("refs/pull/10/head");
-        update.setNewObjectId(ObjectId.fromString(echo));
-        update.forceUpdate();
-        git.checkout().setName("main").call();
-
-        var body = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(pullRequest("opened", echo, false));
-        body.put("number", 10);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("pull_request")).put("number", 10);
-        var response = deliver("pull_request", Json.MAPPER.writeValueAsString(body));
+        var response = open(10, "echo", echo);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         var execution = server.executions().await(Json.MAPPER.readTree(response.body()).path("started").get(0).path("execution").asText(), RUN_LIMIT);
         assertThat(execution.status()).as(execution + "\n" + log).isIn(Executions.Status.SUCCEEDED, Executions.Status.FAILED);
@@ -382,6 +365,19 @@ class PreviewServeIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** PR {@code number} of {@code branch} at {@code head} opened: its head kept at refs/pull/N/head, main checked out again, the event delivered. */
+    private HttpResponse<String> open(int number, String branch, String head) throws Exception {
+        var update = git.getRepository().updateRef("refs/pull/" + number + "/head");
+        update.setNewObjectId(ObjectId.fromString(head));
+        update.forceUpdate();
+        git.checkout().setName("main").call();
+        var body = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(pullRequest("opened", head, false));
+        body.put("number", number);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("pull_request")).put("number", number);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body.at("/pull_request/head")).put("ref", branch);
+        return deliver("pull_request", Json.MAPPER.writeValueAsString(body));
+    }
 
     /** The forge's ref of PR 7's head, as GitHub keeps it in the base repository. */
     /** Each CodeBuild start of the execution, as {@code STATE PROJECT STEP} (the local executor's TaskScheduled events). */
