@@ -1,13 +1,12 @@
 package dev.cairn.chatops;
 
-import dev.cairn.reconciler.preview.Previews;
-
 import dev.cairn.notify.slack.BlockKit;
 import dev.cairn.chatops.InfraCommand.Verb;
 import dev.cairn.reconciler.approval.ApprovalStore;
 import dev.cairn.reconciler.approval.RunResumer;
 import dev.cairn.reconciler.launch.ExecutionNames;
 import dev.cairn.reconciler.launch.RunLauncher;
+import dev.cairn.reconciler.preview.Previews;
 import dev.cairn.reconciler.run.RunAction;
 import dev.cairn.reconciler.store.AuditLog;
 import dev.cairn.reconciler.store.DeliveryStore;
@@ -249,10 +248,9 @@ public final class InfraService {
     }
 
     private List<Map<String, Object>> statusBlocks(String infra) {
-        // a PR's plan preview changes nothing: the last run is the last other one, a newer preview is named beside it
-        var recent = stores.runs().list(infra, 50);
-        var last = recent.stream().filter(r -> !Previews.isPreview(r.trigger())).findFirst();
-        var preview = recent.stream().takeWhile(r -> Previews.isPreview(r.trigger())).findFirst();
+        var recent = stores.runs().list(infra, Previews.RECENT_RUNS);
+        var last = Previews.lastRun(recent);
+        var preview = Previews.newerPreview(recent);
         var lock = stores.locks().owner(infra);
         var line = "*" + infra + "*: " + last.map(r -> r.action().name().toLowerCase() + " " + r.status().name().toLowerCase() + " (`" + r.id() + "`)")
                 .orElse("no runs yet")

@@ -139,9 +139,6 @@ final class StatusCommand extends RepoCommand {
                 + ", run " + preview.id() + " (nothing applied)");
     }
 
-    /** How many recent runs are read to find the last one that is not a preview. */
-    static final int RECENT = 50;
-
     private static String millis(long ms) {
         return String.format("%.2fs", ms / 1000.0);
     }
@@ -167,10 +164,9 @@ final class StatusCommand extends RepoCommand {
         for (var name : names) {
             var row = new LinkedHashMap<String, Object>();
             row.put("infrastructure", name);
-            // a PR's plan preview changes nothing: the infrastructure's last run is the last other one, and a newer preview is shown beside it
-            List<Run> recent = workspace.runs().list(name, RECENT);
-            row.put("lastRun", recent.stream().filter(r -> !Previews.isPreview(r.trigger())).findFirst().orElse(null));
-            row.put("latestPreview", recent.stream().takeWhile(r -> Previews.isPreview(r.trigger())).findFirst().orElse(null));
+            List<Run> recent = workspace.runs().list(name, Previews.RECENT_RUNS);
+            row.put("lastRun", Previews.lastRun(recent).orElse(null));
+            row.put("latestPreview", Previews.newerPreview(recent).orElse(null));
             row.put("lock", workspace.locks().owner(name).orElse(null));
             row.put("stagesWithOutputs", workspace.outputs().all(name).keySet());
             rows.add(row);

@@ -1,7 +1,6 @@
 package dev.cairn.functions.pr;
 
 import dev.cairn.reconciler.preview.Previews;
-
 import dev.cairn.reconciler.run.Run;
 import dev.cairn.reconciler.run.RunStatus;
 import dev.cairn.reconciler.run.StageResult;

@@ -24,8 +24,6 @@ import java.util.TreeSet;
 final class StatusPage extends HttpServlet {
     static final int RUNS_SHOWN = 5;
     static final int PREVIEWS_SHOWN = 3;
-    /** How many recent runs are read to find the shown ones of each kind. */
-    static final int RECENT = 50;
     static final String STYLE = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse;margin:.4em 0 1.2em}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
             + ".succeeded,.applied,.no_changes,.destroyed,.planned{color:#0a0}.failed{color:#c00}.running,.planning,.applying,.pending{color:#b70}"
@@ -112,7 +110,7 @@ final class StatusPage extends HttpServlet {
             html.append("</ul>");
         }
         // PR previews change nothing: they never push the infrastructure's own runs off the page, and come after them
-        var recent = workspace.runs().list(name, RECENT);
+        var recent = workspace.runs().list(name, dev.cairn.reconciler.preview.Previews.RECENT_RUNS);
         var runs = recent.stream().filter(r -> !dev.cairn.reconciler.preview.Previews.isPreview(r.trigger())).limit(RUNS_SHOWN).toList();
         var previews = recent.stream().filter(r -> dev.cairn.reconciler.preview.Previews.isPreview(r.trigger())).limit(PREVIEWS_SHOWN).toList();
         if (runs.isEmpty()) html.append(previews.isEmpty() ? "<p>never run</p>" : "<p>never run (only previewed)</p>");

@@ -201,7 +201,6 @@ public final class PreviewMessage {
                 + " · nothing was applied; Terraform state and the apply lock were not touched";
     }
 
-    /** The sums of the stages' plans, and how many stages change. */
     /** The stages with changes and their sums, and how many stages are inexact or deferred (as the PR comment's status line counts them). */
     private record Totals(int add, int change, int destroy, int stages, int inexact, int deferred) {
         static Totals of(Run run) {

@@ -62,6 +62,19 @@ public final class Previews {
         return m.matches() && m.group(3) != null ? java.util.Optional.of(new Onto(m.group(3), m.group(4))) : java.util.Optional.empty();
     }
 
+    /** How many of an infrastructure's newest runs are read to find its last run that is not a preview. */
+    public static final int RECENT_RUNS = 50;
+
+    /** A PR's plan preview changes nothing: the infrastructure's last run is its newest other run ({@code newestFirst}, as the run store lists them). */
+    public static java.util.Optional<dev.cairn.reconciler.run.Run> lastRun(java.util.List<dev.cairn.reconciler.run.Run> newestFirst) {
+        return newestFirst.stream().filter(r -> !isPreview(r.trigger())).findFirst();
+    }
+
+    /** The newest preview when it is newer than every other run (shown beside the last run), else empty. */
+    public static java.util.Optional<dev.cairn.reconciler.run.Run> newerPreview(java.util.List<dev.cairn.reconciler.run.Run> newestFirst) {
+        return newestFirst.stream().takeWhile(r -> isPreview(r.trigger())).findFirst();
+    }
+
     public static boolean isPreview(String trigger) {
         return trigger != null && TRIGGER.matcher(trigger).matches();
     }
